@@ -8,7 +8,7 @@ PACKAGES=(
   # build
   build-essential cmake ninja-build pkg-config clang-format git
   # libraries
-  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libwebsockets-dev libavformat-dev libavcodec-dev libavutil-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev nlohmann-json3-dev libtomlplusplus-dev
   libcli11-dev libsystemd-dev libsrt-gnutls-dev libglib2.0-dev
@@ -46,6 +46,6 @@ fi
 
 # Browser-test driver from npm (no browser download: tests use Debian's chromium).
 root="$(cd "$(dirname "$0")/.." && pwd)"
-if [ -f "$root/tests/e2e/package.json" ] && [ ! -d "$root/tests/e2e/node_modules/playwright-core" ]; then
-  (cd "$root/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
+if [ -f "$root/tests/web/package.json" ] && [ ! -d "$root/tests/web/node_modules/playwright-core" ]; then
+  (cd "$root/tests/web" && npm ci --no-audit --no-fund --loglevel=error)
 fi
