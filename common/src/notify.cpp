@@ -10,8 +10,10 @@ namespace hallcast::notify {
 void ready() { sd_notify(0, "READY=1"); }
 
 void status(std::string_view text) {
+  // One line: a newline in the text (a title, a source label) would start another assignment
+  // (e.g. "READY=1") in the datagram; a NUL would cut it short.
   std::string msg = "STATUS=";
-  msg.append(text);
+  for (char c : text) msg.push_back(c == '\n' || c == '\r' || c == '\0' ? ' ' : c);
   sd_notify(0, msg.c_str());
 }
 

@@ -1,0 +1,191 @@
+#include "load_run.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "hallcast/common/media_frame.hpp"
+
+namespace hallcast::bench {
+namespace {
+
+constexpr uint64_t kSettleTimeoutUs = 30'000'000;
+constexpr uint64_t kPauseBetweenJoinsUs = 100'000;
+
+double ms(uint64_t us) { return std::round(static_cast<double>(us) / 10.0) / 100.0; }
+
+nlohmann::json lag_json(const Histogram& h) {
+  return {{"count", h.count()},
+          {"p50_ms", ms(h.quantile_us(0.50))},
+          {"p90_ms", ms(h.quantile_us(0.90))},
+          {"p99_ms", ms(h.quantile_us(0.99))},
+          {"p999_ms", ms(h.quantile_us(0.999))},
+          {"max_ms", ms(h.max_us())}};
+}
+
+void note(const std::string& line) {
+  std::fprintf(stderr, "hallcast-bench-load: %s\n", line.c_str());
+}
+
+}  // namespace
+
+LoadRun::LoadRun(LoadOptions opts) : opts_(std::move(opts)), pool_(opts_.pool, window_) {}
+
+ProcessSample LoadRun::sample_server() const {
+  return opts_.server_pid > 0 ? sample_process(opts_.server_pid) : ProcessSample{};
+}
+
+void LoadRun::connect_more(size_t n, size_t slow_every, std::vector<size_t>& into) {
+  auto added = pool_.add(n, slow_every);
+  into.insert(into.end(), added.begin(), added.end());
+  uint64_t deadline = media::wall_clock_us() + kSettleTimeoutUs;
+  pool_.pump_until(deadline, [&] { return pool_.settled(); });
+}
+
+// One measurement window over `viewers` (their slow flag splits the statistics).
+nlohmann::json LoadRun::measure(const std::vector<size_t>& viewers, uint64_t window_ms) {
+  uint64_t w0 = media::wall_clock_us();
+  uint64_t w1 = w0 + window_ms * 1000;
+  window_.open(w0, w1);
+  pool_.reset_window_counts();
+  NetCounters net0 = read_net_counters();
+  ProcessSample s0 = sample_server(), self0 = sample_process(getpid());
+  pool_.pump_until(w1);
+  ProcessSample s1 = sample_server(), self1 = sample_process(getpid());
+  NetCounters net1 = read_net_counters();
+  pool_.pump_until(w1 + opts_.grace_ms * 1000);
+  window_.stop();
+
+  uint64_t expected = window_.fragments_in_window();
+  size_t normal = 0, slow = 0, failed = 0, dropped = 0, slow_dropped = 0;
+  uint64_t got = 0, slow_got = 0, slow_gaps = 0;
+  for (size_t i : viewers) {
+    const Viewer& v = pool_.viewer(i);
+    failed += v.failed;
+    if (v.slow) {
+      ++slow;
+      slow_got += v.window_msgs;
+      slow_dropped += v.dropped;
+      slow_gaps += v.seq_gaps;
+    } else {
+      ++normal;
+      got += v.window_msgs;
+      dropped += v.dropped;
+    }
+  }
+  double secs = static_cast<double>(w1 - w0) / 1e6;
+  double gbps = static_cast<double>(window_.bytes_in) * 8 / secs / 1e9;
+  nlohmann::json j = {
+      {"viewers", viewers.size()},
+      {"slow_viewers", slow},
+      {"connect_failures", failed},
+      {"dropped_by_server", dropped},
+      {"fragments_sent", expected},
+      {"fragments_expected_by_rate", std::llround(opts_.fps * secs)},
+      {"delivered", normal && expected ? static_cast<double>(got) / double(normal * expected) : 0.0},
+      {"delivered_gbit_s", std::round(gbps * 1000) / 1000},
+      {"lag", lag_json(window_.media_lag)},
+      {"caption_lag", lag_json(window_.caption_lag)},
+      {"net_moved", moved(net0, net1)},
+      {"loadgen_cpu_cores", (self1.cpu_s - self0.cpu_s) / secs},
+  };
+  if (slow > 0) {
+    j["slow"] = {{"delivered", expected ? double(slow_got) / double(slow * expected) : 0.0},
+                 {"dropped_by_server", slow_dropped},
+                 {"sequence_gaps", slow_gaps},
+                 {"lag", lag_json(window_.media_lag_slow)},
+                 {"caption_lag", lag_json(window_.caption_lag_slow)}};
+  }
+  if (s0.ok && s1.ok) {
+    double cores = (s1.cpu_s - s0.cpu_s) / (static_cast<double>(s1.at_us - s0.at_us) / 1e6);
+    j["server"] = {{"cpu_cores", cores},
+                   {"cpu_per_gbit_s", gbps > 0 ? cores / gbps : 0.0},
+                   {"rss_kib", s1.rss_kib},
+                   {"rss_per_viewer_kib",
+                    viewers.empty() ? 0.0
+                                    : (double(s1.rss_kib) - double(server_baseline_.rss_kib)) /
+                                          double(viewers.size())}};
+  }
+  const auto& lag = j["lag"];
+  j["pass"] = j["delivered"].get<double>() >= opts_.min_delivered &&
+              lag["p99_ms"].get<double>() <= opts_.max_p99_ms && failed == 0;
+  return j;
+}
+
+nlohmann::json LoadRun::ramp() {
+  nlohmann::json steps = nlohmann::json::array();
+  std::vector<size_t> viewers;
+  nlohmann::json join;
+  for (size_t target : opts_.steps) {
+    if (target > viewers.size()) connect_more(target - viewers.size(), 0, viewers);
+    pool_.pump_until(media::wall_clock_us() + opts_.warmup_ms * 1000);
+    nlohmann::json step = measure(viewers, opts_.window_ms);
+    note("step " + std::to_string(target) + ": delivered " +
+         std::to_string(step["delivered"].get<double>()) + ", p99 " +
+         std::to_string(step["lag"]["p99_ms"].get<double>()) + " ms");
+    bool pass = step["pass"].get<bool>();
+    steps.push_back(step);
+    if (join.is_null() && (target >= opts_.join_at || opts_.join_at == 0) && opts_.joiners > 0)
+      join = join_test();
+    bool collapsed = step["delivered"].get<double>() < 0.5;
+    if (!pass && (target >= opts_.must_reach || collapsed)) break;
+  }
+  // The largest step that passed with every smaller step passing too.
+  size_t best = 0;
+  for (const auto& s : steps) {
+    if (!s["pass"].get<bool>()) break;
+    best = s["viewers"].get<size_t>();
+  }
+  pool_.close_all();
+  return {{"steps", steps}, {"max_viewers", best}, {"join", join}};
+}
+
+nlohmann::json LoadRun::join_test() {
+  Histogram h;
+  size_t failed = 0, bad_order = 0;
+  for (size_t k = 0; k < opts_.joiners; ++k) {
+    size_t idx = pool_.add(1).front();
+    uint64_t deadline = media::wall_clock_us() + opts_.join_timeout_ms * 1000;
+    pool_.pump_until(deadline, [&] {
+      const Viewer& v = pool_.viewer(idx);
+      return v.decodable_us != 0 || v.state == ViewerState::Closed || (v.saw_fragment && !v.join_order_ok);
+    });
+    const Viewer& v = pool_.viewer(idx);
+    if (v.decodable_us != 0) h.add(static_cast<int64_t>(v.decodable_us - v.started_us));
+    else if (v.saw_fragment && !v.join_order_ok) ++bad_order;
+    else ++failed;
+    pool_.close(idx);
+    pool_.pump_until(media::wall_clock_us() + kPauseBetweenJoinsUs);
+  }
+  nlohmann::json j = lag_json(h);
+  j["joiners"] = opts_.joiners;
+  j["not_decodable_first"] = bad_order;
+  j["failed"] = failed;
+  return j;
+}
+
+nlohmann::json LoadRun::slow_test() {
+  std::vector<size_t> viewers;
+  size_t every = static_cast<size_t>(std::lround(1.0 / opts_.slow_fraction));
+  connect_more(opts_.slow_viewers, every, viewers);
+  pool_.pump_until(media::wall_clock_us() + opts_.warmup_ms * 1000);
+  nlohmann::json j = measure(viewers, opts_.slow_window_ms);
+  pool_.close_all();
+  return j;
+}
+
+nlohmann::json LoadRun::run() {
+  server_baseline_ = sample_server();
+  nlohmann::json out;
+  out["machine_before"] = machine_info();
+  out["server_baseline_rss_kib"] = server_baseline_.rss_kib;
+  out["ramp"] = ramp();
+  pool_.pump_until(media::wall_clock_us() + 1'000'000);
+  if (opts_.slow_viewers > 0) out["slow"] = slow_test();
+  out["machine_after"] = machine_info();
+  return out;
+}
+
+}  // namespace hallcast::bench

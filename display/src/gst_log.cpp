@@ -1,0 +1,65 @@
+#include "hallcast/display/gst_log.hpp"
+
+#include <cstdlib>
+
+#include <gst/gst.h>
+
+#include "hallcast/common/logging.hpp"
+
+namespace hallcast::display {
+namespace {
+
+spdlog::level::level_enum to_spdlog(GstDebugLevel level) {
+  switch (level) {
+    case GST_LEVEL_ERROR: return spdlog::level::err;
+    case GST_LEVEL_WARNING: return spdlog::level::warn;
+    case GST_LEVEL_FIXME:
+    case GST_LEVEL_INFO: return spdlog::level::info;
+    case GST_LEVEL_DEBUG: return spdlog::level::debug;
+    default: return spdlog::level::trace;
+  }
+}
+
+// Any GStreamer thread; spdlog loggers are thread-safe. Must not throw (C callback).
+void log_function(GstDebugCategory* category, GstDebugLevel level, const gchar* file,
+                  const gchar* function, gint line, GObject* object, GstDebugMessage* message,
+                  gpointer user_data) noexcept {
+  (void)file;
+  (void)function;
+  (void)line;
+  auto* logger = static_cast<spdlog::logger*>(user_data);
+  const auto lvl = to_spdlog(level);
+  if (!logger->should_log(lvl)) return;
+  try {
+    const gchar* text = gst_debug_message_get(message);
+    const char* name = (object != nullptr && GST_IS_OBJECT(object)) ? GST_OBJECT_NAME(object) : "";
+    logger->log(lvl, "{} {}: {}", gst_debug_category_get_name(category), name ? name : "",
+                text ? text : "");
+  } catch (...) {
+  }
+}
+
+GstDebugLevel threshold_for(spdlog::level::level_enum level) {
+  switch (level) {
+    case spdlog::level::trace: return GST_LEVEL_LOG;
+    case spdlog::level::debug: return GST_LEVEL_DEBUG;
+    case spdlog::level::info: return GST_LEVEL_WARNING;  // GStreamer's INFO is per-object noise
+    case spdlog::level::warn: return GST_LEVEL_WARNING;
+    case spdlog::level::err:
+    case spdlog::level::critical: return GST_LEVEL_ERROR;
+    default: return GST_LEVEL_NONE;
+  }
+}
+
+}  // namespace
+
+void route_gst_log() {
+  static std::shared_ptr<spdlog::logger> logger = logging::get("gst");
+  gst_debug_remove_log_function(gst_debug_log_default);
+  gst_debug_add_log_function(log_function, logger.get(), nullptr);
+  if (std::getenv("GST_DEBUG") == nullptr) {
+    gst_debug_set_default_threshold(threshold_for(logger->level()));
+  }
+}
+
+}  // namespace hallcast::display

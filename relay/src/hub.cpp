@@ -1,0 +1,253 @@
+#include "hub.hpp"
+
+#include <chrono>
+
+#include "hallcast/common/logging.hpp"
+#include "hallcast/common/media_frame.hpp"
+#include "hallcast/relay/relay_limits.hpp"
+
+namespace hallcast::relay {
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string_view to_string(Channel c) {
+  switch (c) {
+    case Channel::Live: return "live";
+    case Channel::Control: return "control";
+    case Channel::Publish: return "publish";
+  }
+  return "?";
+}
+
+Hall::Hall(const config::Config& cfg, const config::Hall& h, RingLimits limits)
+    : id(h.id), ring(limits), text(cfg, h.id), log(std::make_unique<CaptionLog>(cfg.relay.state_dir, h.id)),
+      state(Json::object()) {
+  size_t n = 0;
+  for (const auto& rec : log->read_all()) {
+    text.replay(rec);
+    ++n;
+  }
+  if (n) logging::get("relay")->info("hall {}: replayed {} caption/title records from {}", id, n, log->path());
+}
+
+Hub::Hub(const config::Config& cfg) : cfg_(cfg), started_ms_(now_ms()) {
+  RingLimits rl{cfg.relay.viewer_backlog_ms, cfg.relay.lag_disconnect_ms, limits::kMaxRingFragments};
+  for (const auto& h : cfg.halls) halls_.push_back(std::make_unique<Hall>(cfg, h, rl));
+}
+
+Hall* Hub::hall(const std::string& id) {
+  for (auto& h : halls_)
+    if (h->id == id) return h.get();
+  return nullptr;
+}
+
+size_t Hub::connections_from(const std::string& peer) const {
+  auto it = per_address_.find(peer);
+  return it == per_address_.end() ? 0 : it->second;
+}
+
+size_t Hub::viewers() const {
+  size_t n = 0;
+  for (const auto& h : halls_)
+    for (auto* s : h->clients) n += s->channel == Channel::Live;
+  return n;
+}
+
+void Hub::send_buffer(Session* s, BufferRef b) {
+  if (s->close_code) return;
+  if (s->text_out.size() >= limits::kMaxTextBacklog) {
+    ++metrics_.lag_disconnects;
+    logging::get("relay")->warn("{} client {} cut: {} text events unread", to_string(s->channel),
+                                s->peer, s->text_out.size());
+    kill(s);
+    return;
+  }
+  s->text_out.push_back(std::move(b));
+  lws_callback_on_writable(s->wsi);
+}
+
+void Hub::send(Session* s, const Json& msg) { send_buffer(s, make_text(LWS_PRE, msg.dump())); }
+
+void Hub::broadcast(Hall& h, const Json& msg, bool to_streamer) {
+  BufferRef b = make_text(LWS_PRE, msg.dump());  // one buffer for everyone
+  for (auto* s : h.clients) send_buffer(s, b);
+  if (to_streamer && h.publisher) send_buffer(h.publisher, b);
+}
+
+void Hub::close_with(Session* s, int code, const std::string& reason) {
+  if (s->close_code) return;
+  s->close_code = code;
+  s->close_reason = reason;
+  lws_callback_on_writable(s->wsi);
+}
+
+void Hub::kill(Session* s) {
+  s->close_code = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+  lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
+void Hub::open(Session* s, const std::string& bearer) {
+  s->serial = next_serial_++;
+  by_serial_[s->serial] = s;
+  ++total_;
+  ++per_address_[s->peer];
+  s->counted = true;
+  auto& cfg_relay = cfg_.relay;
+  if (total_ > static_cast<size_t>(cfg_relay.max_connections) ||
+      per_address_[s->peer] > static_cast<size_t>(cfg_relay.max_connections_per_address)) {
+    ++metrics_.rejected_connections;
+    logging::get("relay")->warn("connection from {} refused: over the connection cap", s->peer);
+    close_with(s, LWS_CLOSE_STATUS_TRY_AGAIN_LATER, "too many connections");
+    return;
+  }
+  Hall* h = hall(s->hall);
+  if (!bearer.empty()) {
+    authenticate(s, bearer, Json::object());
+  } else if (s->channel == Channel::Live && cfg_relay.viewer_token_required) {
+    // waits for {"type":"auth"} before joining
+  } else if (s->channel != Channel::Publish) {
+    if (s->channel == Channel::Live) s->role = Role::Viewer;
+    join(s, *h);
+  }
+  logging::get("relay")->info("{} client {} connected to hall {}{}", to_string(s->channel), s->peer,
+                              s->hall, s->role != Role::None ? " as " + std::string(to_string(s->role)) : "");
+}
+
+void Hub::join(Session* s, Hall& h) {
+  if (Hall* old = hall(s->hall)) old->clients.erase(s);
+  s->hall = h.id;
+  s->cursor = ViewerCursor{};
+  h.clients.insert(s);
+  send(s, hello(s));
+  if (s->channel == Channel::Live) lws_callback_on_writable(s->wsi);
+}
+
+void Hub::close(Session* s) {
+  lws_sul_cancel(&s->auth_sul);
+  if (Hall* h = hall(s->hall)) {
+    h->clients.erase(s);
+    if (h->publisher == s) detach_publisher(s);
+  }
+  if (s->counted) {
+    --total_;
+    if (--per_address_[s->peer] == 0) per_address_.erase(s->peer);
+  }
+  by_serial_.erase(s->serial);
+  logging::get("relay")->info("{} client {} left hall {}", to_string(s->channel), s->peer, s->hall);
+}
+
+int Hub::write(Session* s) {
+  if (s->close_code) {
+    lws_close_reason(s->wsi, static_cast<lws_close_status>(s->close_code),
+                     reinterpret_cast<unsigned char*>(s->close_reason.data()), s->close_reason.size());
+    return -1;
+  }
+  Hall* h = hall(s->hall);
+  int64_t now = now_ms();
+  const ViewerCursor before = s->cursor;
+  for (int n = 0; n < limits::kMaxWritesPerWakeup; ++n) {
+    BufferRef b;
+    if (!s->text_out.empty()) {
+      b = std::move(s->text_out.front());
+      s->text_out.pop_front();
+    } else if (s->channel == Channel::Live && h && h->clients.count(s)) {
+      Next next = h->ring.next(s->cursor, now);
+      if (next.kind == NextKind::Disconnect) {
+        ++metrics_.lag_disconnects;
+        logging::get("relay")->warn("viewer {} disconnected: behind for over {} ms", s->peer,
+                                    cfg_.relay.lag_disconnect_ms);
+        static const char reason[] = "too slow";
+        lws_close_reason(s->wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+                         reinterpret_cast<unsigned char*>(const_cast<char*>(reason)), sizeof reason - 1);
+        return -1;
+      }
+      if (next.kind == NextKind::Nothing) break;
+      b = std::move(next.buffer);
+    } else {
+      break;
+    }
+    auto protocol = b->binary() ? LWS_WRITE_BINARY : LWS_WRITE_TEXT;
+    int m = lws_write(s->wsi, b->payload(), b->size(), protocol);
+    if (m < static_cast<int>(b->size())) return -1;
+    metrics_.bytes_out += b->size();
+    ++metrics_.messages_out;
+    if (lws_send_pipe_choked(s->wsi)) break;
+  }
+  metrics_.skips += s->cursor.skips - before.skips;
+  metrics_.skipped_fragments += s->cursor.skipped_fragments - before.skipped_fragments;
+  bool more = !s->text_out.empty() ||
+              (s->channel == Channel::Live && h && !h->ring.caught_up(s->cursor));
+  if (more) lws_callback_on_writable(s->wsi);
+  return 0;
+}
+
+void Hub::wake_viewers(Hall& h) {
+  int64_t now = now_ms();
+  for (auto* s : h.clients) {
+    if (s->channel != Channel::Live) continue;
+    if (h.ring.lagging_out(s->cursor, now)) {
+      if (s->close_code) continue;
+      ++metrics_.lag_disconnects;
+      logging::get("relay")->warn("viewer {} disconnected: behind for over {} ms", s->peer,
+                                  cfg_.relay.lag_disconnect_ms);
+      kill(s);
+      continue;
+    }
+    lws_callback_on_writable(s->wsi);
+  }
+}
+
+void Hub::media_in(Session* s, Hall& h, std::vector<uint8_t>&& frame) {
+  auto hdr = media::decode_header(frame);
+  if (!hdr || frame.size() <= media::kFrameHeaderSize) {
+    ++metrics_.protocol_errors;
+    send(s, make_error(Json::object(), "bad_frame", "binary frame without a valid 24-byte media header"));
+    return;
+  }
+  metrics_.bytes_in += frame.size();
+  BufferRef b = make_binary(LWS_PRE, frame);
+  int64_t now = now_ms();
+  if (hdr->kind == media::FrameKind::Init) {
+    bool was_live = h.ring.live();
+    h.ring.set_init(std::move(b), now);
+    logging::get("relay")->info("hall {}: init segment ({} bytes){}", h.id, frame.size(),
+                                was_live ? ", stream restarted" : ", stream live");
+    broadcast(h, state_event(h), false);
+  } else {
+    ++metrics_.fragments_in;
+    if (!h.ring.push(std::move(b), hdr->keyframe, now)) return;  // before init/keyframe
+  }
+  wake_viewers(h);
+}
+
+void Hub::on_binary(Session* s, std::vector<uint8_t>&& frame) {
+  Hall* h = hall(s->hall);
+  if (s->channel != Channel::Publish || !s->attached || !h || h->publisher != s) {
+    ++metrics_.protocol_errors;
+    send(s, make_error(Json::object(), s->channel == Channel::Publish ? "unauthorized" : "bad_request",
+                       "binary frames are only accepted from an authenticated publisher"));
+    if (s->channel == Channel::Publish) close_with(s, LWS_CLOSE_STATUS_POLICY_VIOLATION, "unauthorized");
+    return;
+  }
+  media_in(s, *h, std::move(frame));
+}
+
+void Hub::tick(int64_t now) {
+  (void)now;
+  size_t total = viewers();
+  for (auto& h : halls_) {
+    size_t n = 0;
+    for (auto* s : h->clients) n += s->channel == Channel::Live;
+    if (n != h->viewers_announced) {
+      h->viewers_announced = n;
+      broadcast(*h, Json{{"type", "viewers"}, {"hall", h->id}, {"count", n}, {"total", total}}, false);
+    }
+    if (h->ring.live()) wake_viewers(*h);  // lag checks for viewers that never become writeable
+  }
+}
+
+}  // namespace hallcast::relay

@@ -1,0 +1,105 @@
+// The relay's state: halls (media ring, captions/titles, streamer, clients), connection counts
+// and metrics; what each WebSocket event does. Owned by the service thread; lws calls only.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include "hallcast/common/config.hpp"
+#include "hallcast/relay/caption_log.hpp"
+#include "hallcast/relay/fragment_ring.hpp"
+#include "hallcast/relay/hall_text.hpp"
+#include "session.hpp"
+
+namespace hallcast::relay {
+
+struct Metrics {
+  uint64_t bytes_out = 0, messages_out = 0, fragments_in = 0, bytes_in = 0;
+  uint64_t skips = 0, skipped_fragments = 0, lag_disconnects = 0;
+  uint64_t auth_failures = 0, rejected_connections = 0, protocol_errors = 0;
+  uint64_t captions = 0, commands = 0;
+};
+
+struct Hall {
+  explicit Hall(const config::Config& cfg, const config::Hall& h, RingLimits limits);
+  std::string id;
+  FragmentRing ring;
+  HallText text;
+  std::unique_ptr<CaptionLog> log;
+  Session* publisher = nullptr;
+  Json state;  // the last state from the streamer (program, layout, sources...)
+  std::set<Session*> clients;  // live and control sessions on this hall
+  size_t viewers_announced = SIZE_MAX;
+};
+
+struct PendingCommand {
+  uint64_t origin_serial;
+  Json original_id;  // the operator's id (or null)
+  std::string type;
+  std::string hall;  // the hall whose streamer got it
+};
+
+class Hub {
+ public:
+  explicit Hub(const config::Config& cfg);
+
+  const config::Config& cfg() const { return cfg_; }
+  Hall* hall(const std::string& id);
+  const std::vector<std::unique_ptr<Hall>>& halls() const { return halls_; }
+  Metrics& metrics() { return metrics_; }
+  size_t connections() const { return total_; }
+  size_t connections_from(const std::string& peer) const;
+  size_t viewers() const;
+  int64_t started_ms() const { return started_ms_; }
+
+  // Session lifecycle (ESTABLISHED / CLOSED)
+  void open(Session* s, const std::string& bearer);
+  void close(Session* s);
+  void on_text(Session* s, std::string_view text);
+  void on_binary(Session* s, std::vector<uint8_t>&& frame);
+  // Called on SERVER_WRITEABLE; returns -1 to close the connection.
+  int write(Session* s);
+  void tick(int64_t now_ms);  // once a second: viewers counts, lag checks
+  void auth_failed_now(Session* s);  // the delayed auth failure fires
+
+  Json state_event(const Hall& h) const;
+  Json hello(const Session* s) const;
+  Json api_state() const;
+
+ private:
+  void send(Session* s, const Json& msg);
+  void send_buffer(Session* s, BufferRef b);
+  void broadcast(Hall& h, const Json& msg, bool to_streamer);
+  void close_with(Session* s, int code, const std::string& reason);
+  void kill(Session* s);
+  void authenticate(Session* s, const std::string& token, const Json& cmd);
+  void attach_publisher(Session* s);
+  void detach_publisher(Session* s);
+  void on_control(Session* s, const Json& cmd);
+  void on_publisher_text(Session* s, const Json& msg);
+  void on_live_text(Session* s, const Json& msg);
+  void text_command(Session* s, Hall& h, const Json& cmd);
+  void forward_command(Session* s, Hall& h, const Json& cmd);
+  void route_answer(Session* s, Json msg);
+  void media_in(Session* s, Hall& h, std::vector<uint8_t>&& frame);
+  void wake_viewers(Hall& h);
+  void join(Session* s, Hall& h);
+
+  const config::Config& cfg_;
+  std::vector<std::unique_ptr<Hall>> halls_;
+  std::unordered_map<uint64_t, Session*> by_serial_;
+  std::unordered_map<std::string, size_t> per_address_;
+  std::map<std::string, PendingCommand> pending_;
+  size_t total_ = 0;
+  uint64_t next_serial_ = 1;
+  uint64_t next_command_ = 1;
+  int64_t started_ms_ = 0;
+  Metrics metrics_;
+};
+
+int64_t now_ms();
+
+}  // namespace hallcast::relay

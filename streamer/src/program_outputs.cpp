@@ -1,0 +1,101 @@
+// ProgramPipeline's output taps: encoded video/audio appsinks -> Fmp4Muxer, and the encoder
+// input probe that remembers when each program frame was composed (its "capture" time).
+#include <gst/app/gstappsink.h>
+
+#include "hallcast/common/logging.hpp"
+#include "hallcast/streamer/program_pipeline.hpp"
+
+namespace hallcast::streamer {
+namespace {
+
+// The decoder configuration carried in caps (avcC for H.264 avc, AudioSpecificConfig for AAC).
+std::vector<uint8_t> codec_data(GstCaps* caps) {
+  if (!caps || gst_caps_get_size(caps) == 0) return {};
+  const GValue* v = gst_structure_get_value(gst_caps_get_structure(caps, 0), "codec_data");
+  if (!v || !GST_VALUE_HOLDS_BUFFER(v)) return {};
+  GstBuffer* b = gst_value_get_buffer(v);
+  GstMapInfo map;
+  if (!gst_buffer_map(b, &map, GST_MAP_READ)) return {};
+  std::vector<uint8_t> out(map.data, map.data + map.size);
+  gst_buffer_unmap(b, &map);
+  return out;
+}
+
+int caps_int(GstCaps* caps, const char* field) {
+  int v = 0;
+  if (caps && gst_caps_get_size(caps) > 0) gst_structure_get_int(gst_caps_get_structure(caps, 0), field, &v);
+  return v;
+}
+
+template <typename F>
+GstFlowReturn with_sample(GstElement* sink, F&& f) {
+  GstSample* sample = gst_app_sink_pull_sample(GST_APP_SINK(sink));
+  if (!sample) return GST_FLOW_FLUSHING;
+  GstBuffer* buf = gst_sample_get_buffer(sample);
+  GstMapInfo map;
+  if (buf && GST_BUFFER_PTS_IS_VALID(buf) && gst_buffer_map(buf, &map, GST_MAP_READ)) {
+    try {
+      f(gst_sample_get_caps(sample), buf, std::span<const uint8_t>(map.data, map.size));
+    } catch (const std::exception& e) {
+      logging::get("streamer")->error("program output: {}", e.what());
+    }
+    gst_buffer_unmap(buf, &map);
+  }
+  gst_sample_unref(sample);
+  return GST_FLOW_OK;
+}
+
+}  // namespace
+
+void ProgramPipeline::connect_outputs() {
+  GstElement* p = pipeline_.get();
+  GstAppSinkCallbacks vcb{};
+  vcb.new_sample = [](GstAppSink* s, gpointer self) { return on_video(GST_ELEMENT(s), self); };
+  GstAppSinkCallbacks acb{};
+  acb.new_sample = [](GstAppSink* s, gpointer self) { return on_audio(GST_ELEMENT(s), self); };
+  gst_app_sink_set_callbacks(GST_APP_SINK(child(p, "vout").get()), &vcb, this, nullptr);
+  gst_app_sink_set_callbacks(GST_APP_SINK(child(p, "aout").get()), &acb, this, nullptr);
+  auto enc = child(p, "venc");
+  GstPtr<GstPad> sink(gst_element_get_static_pad(enc.get(), "sink"));
+  gst_pad_add_probe(sink.get(), GST_PAD_PROBE_TYPE_BUFFER, &ProgramPipeline::on_encoder_input, this, nullptr);
+}
+
+GstPadProbeReturn ProgramPipeline::on_encoder_input(GstPad*, GstPadProbeInfo* info, gpointer self) {
+  auto* pp = static_cast<ProgramPipeline*>(self);
+  GstBuffer* buf = GST_PAD_PROBE_INFO_BUFFER(info);
+  if (!buf) return GST_PAD_PROBE_OK;
+  std::lock_guard lock(pp->stamps_mu_);
+  pp->stamps_[pp->stamp_next_] = Stamp{GST_BUFFER_PTS(buf), media::wall_clock_us()};
+  pp->stamp_next_ = (pp->stamp_next_ + 1) % pp->stamps_.size();
+  return GST_PAD_PROBE_OK;
+}
+
+uint64_t ProgramPipeline::capture_time_for(GstClockTime pts) {
+  std::lock_guard lock(stamps_mu_);
+  for (const auto& s : stamps_)
+    if (s.pts == pts) return s.wall_us;
+  return media::wall_clock_us();
+}
+
+GstFlowReturn ProgramPipeline::on_video(GstElement* sink, gpointer self) {
+  auto* pp = static_cast<ProgramPipeline*>(self);
+  return with_sample(sink, [pp](GstCaps* caps, GstBuffer* buf, std::span<const uint8_t> data) {
+    auto cfg = codec_data(caps);
+    pp->muxer_.set_video_config(cfg, caps_int(caps, "width"), caps_int(caps, "height"));
+    bool key = !GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DELTA_UNIT);
+    GstClockTime pts = GST_BUFFER_PTS(buf);
+    pp->muxer_.write_video(data, static_cast<int64_t>(pts / 1000), key, pp->capture_time_for(pts));
+    pp->frames_.fetch_add(1, std::memory_order_relaxed);
+  });
+}
+
+GstFlowReturn ProgramPipeline::on_audio(GstElement* sink, gpointer self) {
+  auto* pp = static_cast<ProgramPipeline*>(self);
+  return with_sample(sink, [pp](GstCaps* caps, GstBuffer* buf, std::span<const uint8_t> data) {
+    auto cfg = codec_data(caps);
+    pp->muxer_.set_audio_config(cfg, caps_int(caps, "rate"), caps_int(caps, "channels"));
+    pp->muxer_.write_audio(data, static_cast<int64_t>(GST_BUFFER_PTS(buf) / 1000));
+  });
+}
+
+}  // namespace hallcast::streamer

@@ -1,0 +1,253 @@
+#include "hallcast/streamer/program_pipeline.hpp"
+
+#include <filesystem>
+#include <stdexcept>
+
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/video/video.h>
+
+#include "hallcast/common/logging.hpp"
+#include "hallcast/common/text.hpp"
+#include "hallcast/streamer/streamer_limits.hpp"
+
+namespace hallcast::streamer {
+namespace {
+
+auto log() { return logging::get("streamer"); }
+
+// The slate's background: a dark blue, never black, so "no picture" is always visibly the slate.
+constexpr const char* kSlateColour = "0xff1b2a4a";
+constexpr int kSafeAreaPercent = 5;
+
+std::string ns(int ms) { return std::to_string(static_cast<int64_t>(ms) * 1000000); }
+
+}  // namespace
+
+ProgramPipeline::ProgramPipeline(ProgramOptions opts, Fmp4Muxer::Output on_media, Playing on_playing,
+                                 Failure on_failure)
+    : opts_(std::move(opts)),
+      on_playing_(std::move(on_playing)),
+      on_failure_(std::move(on_failure)),
+      muxer_(std::move(on_media), opts_.format.framerate) {}
+
+ProgramPipeline::~ProgramPipeline() {
+  stop();
+  if (clock_) gst_object_unref(clock_);
+}
+
+std::string ProgramPipeline::describe() const {
+  const auto& f = opts_.format;
+  const auto& p = opts_.program;
+  std::string vcaps = video_caps(f), acaps = audio_caps();
+  std::string slate;
+  if (!opts_.slate_image.empty() && std::filesystem::is_regular_file(opts_.slate_image)) {
+    slate = "filesrc location=" + launch_quote(opts_.slate_image) +
+            " ! decodebin ! videoconvert ! videoscale add-borders=true ! imagefreeze is-live=true"
+            " ! videorate ! " + vcaps;
+  } else {
+    if (!opts_.slate_image.empty()) log()->warn("slate image {} not found; plain slate", opts_.slate_image);
+    slate = std::string("videotestsrc is-live=true pattern=solid-color foreground-color=") + kSlateColour +
+            " ! " + vcaps;
+  }
+  slate += " ! textoverlay name=slate_text valignment=center halignment=center line-alignment=center"
+           " wrap-mode=word-char font-desc=\"Sans Bold 20\" ! queue max-size-buffers=2 ! comp.";
+  int pad_x = f.width * kSafeAreaPercent / 100, pad_y = f.height * kSafeAreaPercent / 100;
+  std::string burn;
+  if (p.burn_in) {
+    burn = " ! textoverlay name=burn_title valignment=bottom halignment=left shaded-background=true"
+           " font-desc=\"Sans Bold 14\" xpad=" + std::to_string(pad_x) + " ypad=" + std::to_string(pad_y * 4) +
+           " ! textoverlay name=burn_caption valignment=bottom halignment=center line-alignment=center"
+           " wrap-mode=word-char shaded-background=true font-desc=\"Sans 14\" xpad=" +
+           std::to_string(pad_x) + " ypad=" + std::to_string(pad_y);
+  }
+  int gop = std::max(1, p.keyframe_interval_ms * f.framerate / 1000);
+  std::string lat = ns(limits::kMixLatencyMs);
+  std::string d = slate + " compositor name=comp background=black latency=" + lat + " ! " + vcaps + burn +
+      " ! queue max-size-buffers=3 ! x264enc name=venc tune=zerolatency speed-preset=veryfast bframes=0"
+      " option-string=scenecut=0 key-int-max=" + std::to_string(gop) +
+      " bitrate=" + std::to_string(p.video_bitrate_kbps) +
+      " ! video/x-h264,profile=constrained-baseline ! tee name=vtee"
+      " audiotestsrc is-live=true wave=silence ! " + acaps + " ! amix."
+      " audiomixer name=amix latency=" + lat + " ! " + acaps +
+      " ! audioconvert ! avenc_aac bitrate=" + std::to_string(p.audio_bitrate_kbps * 1000) +
+      " ! tee name=atee"
+      " vtee. ! queue ! h264parse ! video/x-h264,stream-format=avc,alignment=au"
+      " ! appsink name=vout sync=false"
+      " atee. ! queue ! aacparse ! audio/mpeg,stream-format=raw ! appsink name=aout sync=false";
+  if (!opts_.srt_listen.empty()) {
+    std::string q = " ! queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=" +
+                    ns(limits::kOutputQueueMs);
+    // alignment=7: srtsink needs whole 7-packet groups (PLATFORM-NOTES); no clock sync and no
+    // waiting for a caller, so an absent or slow SRT peer never holds the program back.
+    d += " vtee." + q + " ! h264parse ! video/x-h264,stream-format=byte-stream,alignment=au ! tsmux."
+         " atee." + q + " ! aacparse ! tsmux."
+         " mpegtsmux name=tsmux alignment=7 ! srtsink name=srtout uri=" +
+         launch_quote("srt://" + opts_.srt_listen + "?mode=listener") +
+         " latency=" + std::to_string(opts_.srt_latency_ms) +
+         " wait-for-connection=false sync=false async=false";
+  }
+  return d;
+}
+
+void ProgramPipeline::start() {
+  std::string desc = describe();
+  log()->debug("program pipeline: {}", desc);
+  GError* raw = nullptr;
+  GstElement* p = gst_parse_launch_full(desc.c_str(), nullptr, GST_PARSE_FLAG_FATAL_ERRORS, &raw);
+  GErrorPtr err(raw);
+  if (!p) throw std::runtime_error(std::string("program pipeline: ") + (err ? err->message : "cannot build"));
+  gst_object_ref_sink(p);
+  pipeline_.reset(p);
+  clock_ = gst_system_clock_obtain();
+  gst_pipeline_use_clock(GST_PIPELINE(p), clock_);
+  if (!opts_.srt_passphrase.empty())
+    if (auto srt = child(p, "srtout"))
+      g_object_set(srt.get(), "passphrase", opts_.srt_passphrase.c_str(), nullptr);
+  add_inputs();
+  connect_outputs();
+  GstPtr<GstBus> bus(gst_element_get_bus(p));
+  gst_bus_add_watch(bus.get(), &ProgramPipeline::on_bus, this);
+  if (gst_element_set_state(p, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    throw std::runtime_error("program pipeline: cannot start (is the SRT port " + opts_.srt_listen + " free?)");
+}
+
+void ProgramPipeline::add_inputs() {
+  GstElement* p = pipeline_.get();
+  auto comp = child(p, "comp");
+  auto amix = child(p, "amix");
+  GstPtr<GstCaps> vcaps(gst_caps_from_string(video_caps(opts_.format).c_str()));
+  GstPtr<GstCaps> acaps(gst_caps_from_string(audio_caps().c_str()));
+  auto make_src = [&](GstCaps* caps, GstElement* mixer, GstPad** pad_out) {
+    GstElement* src = gst_element_factory_make("appsrc", nullptr);
+    g_object_set(src, "is-live", TRUE, "format", GST_FORMAT_TIME, "caps", caps, "min-latency",
+                 static_cast<gint64>(0), "max-buffers", static_cast<guint64>(limits::kSourceQueueBuffers),
+                 "block", FALSE, nullptr);
+    gst_util_set_object_arg(G_OBJECT(src), "leaky-type", "downstream");
+    gst_bin_add(GST_BIN(p), src);
+    GstPad* sink = gst_element_request_pad_simple(mixer, "sink_%u");
+    GstPtr<GstPad> srcpad(gst_element_get_static_pad(src, "src"));
+    if (gst_pad_link(srcpad.get(), sink) != GST_PAD_LINK_OK) throw std::runtime_error("cannot link a source input");
+    *pad_out = sink;
+    return src;
+  };
+  for (size_t i = 0; i < opts_.source_audio.size(); ++i) {
+    Input in;
+    in.video = make_src(vcaps.get(), comp.get(), &in.video_pad);
+    g_object_set(in.video_pad, "alpha", 0.0, "zorder", static_cast<guint>(1), nullptr);
+    if (opts_.source_audio[i]) {
+      in.audio = make_src(acaps.get(), amix.get(), &in.audio_pad);
+      g_object_set(in.audio_pad, "volume", 0.0, nullptr);
+    }
+    inputs_.push_back(in);
+  }
+}
+
+void ProgramPipeline::stop() {
+  if (!pipeline_) return;
+  GstElement* p = pipeline_.get();
+  GstPtr<GstBus> bus(gst_element_get_bus(p));
+  gst_bus_remove_watch(bus.get());
+  if (announced_playing_) {
+    gst_element_send_event(p, gst_event_new_eos());
+    GstMessage* m = gst_bus_timed_pop_filtered(bus.get(), limits::kStopDrainMs * GST_MSECOND,
+                                               static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+    if (!m) log()->warn("program: EOS did not drain within {} ms", limits::kStopDrainMs);
+    if (m) gst_message_unref(m);
+  }
+  gst_element_set_state(p, GST_STATE_NULL);
+  for (auto& in : inputs_) {
+    if (in.video_pad) gst_object_unref(in.video_pad);
+    if (in.audio_pad) gst_object_unref(in.audio_pad);
+  }
+  inputs_.clear();
+  pipeline_.reset();
+  base_time_ = GST_CLOCK_TIME_NONE;
+}
+
+std::optional<GstClockTime> ProgramPipeline::running_time_now() const {
+  GstClockTime base = base_time_.load();
+  if (!GST_CLOCK_TIME_IS_VALID(base) || !clock_) return std::nullopt;
+  GstClockTime now = gst_clock_get_time(clock_);
+  return now > base ? now - base : 0;
+}
+
+void ProgramPipeline::set_video_pad(size_t i, const PadGeometry& g, double alpha) {
+  GstPad* pad = inputs_.at(i).video_pad;
+  g_object_set(pad, "xpos", g.x, "ypos", g.y, "width", g.width, "height", g.height, "zorder",
+               static_cast<guint>(g.zorder), "alpha", alpha, nullptr);
+}
+
+void ProgramPipeline::set_audio_volume(size_t i, double volume) {
+  if (GstPad* pad = inputs_.at(i).audio_pad) g_object_set(pad, "volume", volume, nullptr);
+}
+
+void ProgramPipeline::set_slate_text(const std::string& plain_text) {
+  if (!pipeline_) return;
+  if (auto t = child(pipeline_.get(), "slate_text"))
+    g_object_set(t.get(), "text", text::escape_markup(plain_text).c_str(), nullptr);
+}
+
+void ProgramPipeline::set_burn_in(const std::string& title, const std::string& caption) {
+  if (!pipeline_) return;
+  if (auto t = child(pipeline_.get(), "burn_title"))
+    g_object_set(t.get(), "text", text::escape_markup(title).c_str(), nullptr);
+  if (auto c = child(pipeline_.get(), "burn_caption"))
+    g_object_set(c.get(), "text", text::escape_markup(caption).c_str(), nullptr);
+}
+
+void ProgramPipeline::force_keyframe() {
+  if (!pipeline_) return;
+  auto enc = child(pipeline_.get(), "venc");
+  GstPtr<GstPad> src(gst_element_get_static_pad(enc.get(), "src"));
+  gst_pad_send_event(src.get(), gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE,
+                                                                            ++key_requests_));
+}
+
+gboolean ProgramPipeline::on_bus(GstBus*, GstMessage* msg, gpointer self) {
+  try {
+    static_cast<ProgramPipeline*>(self)->handle_bus(msg);
+  } catch (const std::exception& e) {
+    log()->error("program bus handler: {}", e.what());
+  }
+  return TRUE;
+}
+
+void ProgramPipeline::handle_bus(GstMessage* msg) {
+  switch (GST_MESSAGE_TYPE(msg)) {
+    case GST_MESSAGE_STATE_CHANGED: {
+      if (GST_MESSAGE_SRC(msg) != GST_OBJECT(pipeline_.get())) break;
+      GstState old_state, new_state;
+      gst_message_parse_state_changed(msg, &old_state, &new_state, nullptr);
+      if (new_state == GST_STATE_PLAYING && !announced_playing_) {
+        base_time_ = gst_element_get_base_time(pipeline_.get());
+        announced_playing_ = true;
+        on_playing_();
+      }
+      break;
+    }
+    case GST_MESSAGE_ERROR: {
+      GError* raw = nullptr;
+      gchar* dbg = nullptr;
+      gst_message_parse_error(msg, &raw, &dbg);
+      GErrorPtr err(raw);
+      GCharPtr debug(dbg);
+      std::string what = std::string(err ? err->message : "error") + " (" +
+                         to_std(GST_OBJECT_NAME(GST_MESSAGE_SRC(msg))) + ")";
+      log()->debug("program error detail: {}", to_std(debug.get()));
+      on_failure_(what);
+      break;
+    }
+    case GST_MESSAGE_WARNING: {
+      GError* raw = nullptr;
+      gst_message_parse_warning(msg, &raw, nullptr);
+      GErrorPtr err(raw);
+      log()->warn("program: {}", err ? err->message : "warning");
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+}  // namespace hallcast::streamer

@@ -1,0 +1,250 @@
+// Live fMP4 player on MediaSource (or ManagedMediaSource, which iPhone Safari offers instead).
+//
+// Feed it the relay's binary frames (media-frame.js): an init segment (re)builds the MediaSource
+// with the codecs read from its moov; fragments are appended in order from a keyframe on. A tick
+// keeps playback near the live edge (a little faster when behind, a jump when far behind, over
+// gaps and stalls) and trims old buffer. A decode error rebuilds from the last init segment and
+// waits for the next keyframe, so the player recovers without a page reload.
+// Owned by the page's main thread.
+
+import { KIND_INIT, parseMediaFrame } from './media-frame.js';
+import { fragmentStartSeconds, parseInit } from './mp4.js';
+
+export const LIVE = {
+  targetLatencyS: 0.4,     // aim this far behind the newest buffered frame (plus a fragment)
+  catchUpRate: 1.1,        // playbackRate while somewhat behind
+  jumpBehindS: 2.5,        // further behind than this (plus a fragment): jump to the edge
+  stallS: 2.0,             // currentTime frozen this long with data ahead: seek to the edge
+  backBufferS: 12,         // keep this much played media; trim the rest
+  maxQueue: 90,            // fragments waiting for the SourceBuffer; beyond: drop to a keyframe
+  tickMs: 250,
+};
+
+export function mediaSourceClass() {
+  return globalThis.ManagedMediaSource || globalThis.MediaSource || null;
+}
+
+export class LivePlayer {
+  // onStatus({state: 'idle'|'buffering'|'playing'|'unsupported'|'codec', codec}), clock: an
+  // optional CaptionClock told each fragment's video time and capture time.
+  constructor(video, { onStatus = () => {}, clock = null } = {}) {
+    this.video = video;
+    this.onStatus = onStatus;
+    this.clock = clock;
+    this.MS = mediaSourceClass();
+    this.ms = null;
+    this.sb = null;
+    this.objectUrl = '';
+    this.init = null;        // {bytes, info} of the current init segment
+    this.queue = [];
+    this.waitKeyframe = true;
+    this.started = false;
+    this.fragmentS = 0;      // estimated fragment duration
+    this.lastStartS = null;
+    this.lastTime = 0;
+    this.frozenSince = 0;
+    this.status = 'idle';
+    this.generation = 0;     // MediaSources built so far (diagnostics, tests)
+    this.timer = setInterval(() => this.tick(), LIVE.tickMs);
+    video.addEventListener('error', () => this.rebuild());
+    if (!this.MS) this.setStatus('unsupported');
+  }
+
+  setStatus(state, extra = {}) {
+    if (state === this.status && !extra.codec) return;
+    this.status = state;
+    this.onStatus({ state, ...extra });
+  }
+
+  // The video time now, or null if nothing is playing (for the caption clock).
+  currentSeconds() {
+    const v = this.video;
+    if (!this.started || !this.sb || v.readyState < 2) return null;
+    return v.currentTime;
+  }
+
+  // One binary frame from the relay.
+  handleFrame(data) {
+    if (!this.MS) return;
+    const frame = parseMediaFrame(data);
+    if (!frame) return;
+    if (frame.kind === KIND_INIT) {
+      this.handleInit(frame.payload);
+      return;
+    }
+    if (!this.init) return;
+    if (this.waitKeyframe && !frame.keyframe) return;
+    this.waitKeyframe = false;
+    const startS = fragmentStartSeconds(frame.payload, this.init.info.video);
+    const mediaS = startS ?? frame.mediaTimeUs / 1e6;
+    if (this.lastStartS !== null && mediaS > this.lastStartS) {
+      const d = mediaS - this.lastStartS;
+      this.fragmentS = this.fragmentS ? this.fragmentS * 0.8 + d * 0.2 : d;
+    }
+    this.lastStartS = mediaS;
+    if (this.queue.length >= LIVE.maxQueue) {
+      this.queue = this.queue.filter((q) => q.init);
+      this.waitKeyframe = !frame.keyframe;
+      if (this.waitKeyframe) return;
+    }
+    this.queue.push({ bytes: frame.payload, mediaS, captureMs: frame.captureTimeUs / 1000 });
+    this.pump();
+  }
+
+  handleInit(bytes) {
+    const info = parseInit(bytes);
+    if (!info) return;
+    if (!this.MS.isTypeSupported(info.mime)) {
+      this.init = null;
+      this.setStatus('codec', { codec: info.codecs.join(', ') });
+      return;
+    }
+    this.init = { bytes: bytes.slice(), info };
+    this.rebuild();
+  }
+
+  // A fresh MediaSource for the current init segment; playback resumes at the next keyframe.
+  rebuild() {
+    this.teardown();
+    if (!this.init) return;
+    const ms = new this.MS();
+    this.ms = ms;
+    this.generation += 1;
+    this.queue = [{ bytes: this.init.bytes, init: true }];
+    this.waitKeyframe = true;
+    this.started = false;
+    this.fragmentS = 0;
+    this.lastStartS = null;
+    if (this.clock) this.clock.reset();
+    if (globalThis.ManagedMediaSource && ms instanceof globalThis.ManagedMediaSource) {
+      this.video.disableRemotePlayback = true;
+    }
+    ms.addEventListener('sourceopen', () => this.onSourceOpen(ms), { once: true });
+    this.objectUrl = URL.createObjectURL(ms);
+    this.video.src = this.objectUrl;
+    this.setStatus('buffering');
+  }
+
+  onSourceOpen(ms) {
+    if (ms !== this.ms) return;
+    URL.revokeObjectURL(this.objectUrl);
+    try {
+      this.sb = ms.addSourceBuffer(this.init.info.mime);
+    } catch (err) {
+      this.setStatus('codec', { codec: this.init.info.codecs.join(', ') });
+      return;
+    }
+    this.sb.mode = 'segments';
+    this.sb.addEventListener('updateend', () => this.onUpdateEnd());
+    this.pump();
+  }
+
+  teardown() {
+    this.sb = null;
+    if (this.ms) {
+      const old = this.ms;
+      this.ms = null;
+      try { if (old.readyState === 'open') old.endOfStream(); } catch { /* already closed */ }
+    }
+    this.queue = [];
+  }
+
+  pump() {
+    const sb = this.sb;
+    if (!sb || sb.updating || this.queue.length === 0) return;
+    const item = this.queue[0];
+    try {
+      sb.appendBuffer(item.bytes);
+    } catch (err) {
+      if (err.name === 'QuotaExceededError') {
+        this.trim(true);
+        return;
+      }
+      this.rebuild();
+      return;
+    }
+    this.queue.shift();
+    if (!item.init && this.clock) this.clock.observeFragment(item.mediaS, item.captureMs);
+  }
+
+  onUpdateEnd() {
+    if (!this.sb) return;
+    if (!this.started) this.startPlayback();
+    this.pump();
+  }
+
+  startPlayback() {
+    const b = this.sb.buffered;
+    if (b.length === 0) return;
+    const end = b.end(b.length - 1);
+    this.video.currentTime = Math.max(b.start(b.length - 1), end - LIVE.targetLatencyS);
+    this.started = true;
+    this.lastTime = this.video.currentTime;
+    this.frozenSince = performance.now();
+    const p = this.video.play();
+    if (p && p.catch) {
+      p.catch(() => {
+        // Autoplay with sound refused: play muted; the page offers an unmute button.
+        this.video.muted = true;
+        this.video.play().catch(() => {});
+      });
+    }
+  }
+
+  tick() {
+    const sb = this.sb;
+    const v = this.video;
+    if (!sb || !this.started) return;
+    const b = sb.buffered;
+    if (b.length === 0) return;
+    const end = b.end(b.length - 1);
+    const slack = this.fragmentS;
+    const behind = end - v.currentTime;
+    const now = performance.now();
+    if (v.currentTime !== this.lastTime || v.paused) {
+      this.lastTime = v.currentTime;
+      this.frozenSince = now;
+    }
+    const frozen = now - this.frozenSince > LIVE.stallS * 1000 && behind > 0.3;
+    if (behind > LIVE.jumpBehindS + slack || frozen || !this.inBuffered(v.currentTime)) {
+      const target = Math.max(b.start(b.length - 1), end - LIVE.targetLatencyS);
+      if (Math.abs(target - v.currentTime) > 0.1) v.currentTime = target;
+      this.frozenSince = now;
+    }
+    const rate = behind > LIVE.targetLatencyS + slack + 0.4 ? LIVE.catchUpRate : 1.0;
+    if (v.playbackRate !== rate) v.playbackRate = rate;
+    if (v.paused && !v.ended && v.readyState >= 3 && !this.userPaused) v.play().catch(() => {});
+    this.setStatus(v.readyState >= 3 && !v.paused ? 'playing' : 'buffering');
+    this.trim(false);
+  }
+
+  inBuffered(t) {
+    const b = this.sb.buffered;
+    for (let i = 0; i < b.length; i += 1) if (t >= b.start(i) - 0.05 && t <= b.end(i)) return true;
+    return false;
+  }
+
+  trim(urgent) {
+    const sb = this.sb;
+    if (!sb || sb.updating) return;
+    const b = sb.buffered;
+    if (b.length === 0) return;
+    const keep = urgent ? 2 : LIVE.backBufferS;
+    const cut = this.video.currentTime - keep;
+    if (cut - b.start(0) > (urgent ? 0 : 3)) {
+      try { sb.remove(b.start(0), cut); } catch { /* retried next tick */ }
+    }
+  }
+
+  // Latency of what is on screen behind the newest capture (ms), or null if unknown.
+  latencyMs() {
+    const s = this.currentSeconds();
+    if (s === null || !this.clock || this.clock.offsetMs === null) return null;
+    return Date.now() - (this.clock.offsetMs + s * 1000);
+  }
+
+  destroy() {
+    clearInterval(this.timer);
+    this.teardown();
+  }
+}
