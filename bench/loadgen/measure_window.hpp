@@ -1,6 +1,6 @@
-// What the viewers saw during one measurement window. A message belongs to the window when it
-// was captured (media) or sent (caption) inside [start, end); it may arrive up to the moment the
-// window is summarised. Owned by the load generator's one thread.
+// What the viewers saw during one measurement window [start, end). Lag (media and captions) is
+// taken from every live message received inside it; delivery counts the fragments captured inside
+// it, which may arrive until the window is summarised. Owned by the load generator's one thread.
 #pragma once
 
 #include <cstdint>
@@ -29,8 +29,8 @@ class MeasureWindow {
   bool covers(uint64_t t_us) const { return active_ && t_us >= start_us_ && t_us < end_us_; }
   bool receiving(uint64_t now_us) const { return active_ && now_us >= start_us_ && now_us < end_us_; }
 
-  void media(bool slow, uint64_t capture_us, uint64_t now_us, uint32_t seq) {
-    (slow ? media_lag_slow : media_lag).add(static_cast<int64_t>(now_us - capture_us));
+  Histogram& media_lag_of(bool slow) { return slow ? media_lag_slow : media_lag; }
+  void sent(uint32_t seq) {
     if (seq < seq_min) seq_min = seq;
     if (seq > seq_max) seq_max = seq;
   }

@@ -250,7 +250,7 @@ void ViewerPool::on_message(Viewer& v, const WsMessage& m, uint64_t now) {
       on_media(v, m, now);
       break;
     case kText:
-      if (uint64_t sent = caption_send_time(m.text); sent != 0 && window_.covers(sent))
+      if (uint64_t sent = caption_send_time(m.text); sent >= v.open_us && window_.receiving(now))
         window_.caption(v.slow, sent, now);
       break;
     case kPing: {
@@ -284,8 +284,12 @@ void ViewerPool::on_media(Viewer& v, const WsMessage& m, uint64_t now) {
   if (v.have_seq && h->sequence != v.last_seq + 1) ++v.seq_gaps;
   v.last_seq = h->sequence;
   v.have_seq = true;
+  // Lag: every live fragment received while the window is open (the GOP sent at join is not
+  // live). Delivery: fragments captured inside the window, whenever they arrive.
+  if (window_.receiving(now) && h->capture_time_us >= v.open_us)
+    window_.media_lag_of(v.slow).add(static_cast<int64_t>(now - h->capture_time_us));
   if (window_.covers(h->capture_time_us)) {
-    window_.media(v.slow, h->capture_time_us, now, h->sequence);
+    window_.sent(h->sequence);
     ++v.window_msgs;
   }
 }

@@ -51,7 +51,7 @@ void RelayClient::start() {
   static const lws_protocols protocols[] = {
       {kProtocol, reinterpret_cast<lws_callback_function*>(&RelayClient::callback), 0, 64 * 1024, 0,
        nullptr, 0},
-      LWS_PROTOCOL_LIST_TERM};
+      {nullptr, nullptr, 0, 0, 0, nullptr, 0}};
   lws_context_creation_info info;
   std::memset(&info, 0, sizeof info);
   info.port = CONTEXT_PORT_NO_LISTEN;

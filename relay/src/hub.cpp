@@ -8,6 +8,8 @@
 
 namespace hallcast::relay {
 
+constexpr int kCloseTryAgainLater = 1013;  // RFC 6455 registry; lws 4.1 has no name for it
+
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -101,7 +103,7 @@ void Hub::open(Session* s, const std::string& bearer) {
       per_address_[s->peer] > static_cast<size_t>(cfg_relay.max_connections_per_address)) {
     ++metrics_.rejected_connections;
     logging::get("relay")->warn("connection from {} refused: over the connection cap", s->peer);
-    close_with(s, LWS_CLOSE_STATUS_TRY_AGAIN_LATER, "too many connections");
+    close_with(s, kCloseTryAgainLater, "too many connections");
     return;
   }
   Hall* h = hall(s->hall);

@@ -119,6 +119,9 @@ const std::vector<Case>& corpus() {
   return cases;
 }
 
+// Names the case in gtest's output instead of dumping its bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.file; }
+
 class BadConfig : public testing::TestWithParam<Case> {};
 
 TEST_P(BadConfig, ReportsEveryProblemAtItsPlace) {

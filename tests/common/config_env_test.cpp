@@ -48,15 +48,16 @@ TEST(ConfigEnv, TokenVariablesAreNotOverrides) {
 }
 
 TEST(ConfigEnv, BadOverridesAreReportedByVariableName) {
-  test::ScopedEnv env({{"HALLCAST_PROGRAM_FRAMERATE", "500"}, {"HALLCAST_EVENT_DEV", "maybe"}});
+  test::ScopedEnv env({{"HALLCAST_PROGRAM_FRAMERATE", "500"}, {"HALLCAST_WATCHDOG_AUTO_RETURN", "maybe"}});
   try {
     load(dev_config());
     FAIL() << "bad overrides accepted";
   } catch (const ConfigError& e) {
     ASSERT_EQ(e.problems().size(), 2u);
-    EXPECT_EQ(e.problems()[0].format(), "env:HALLCAST_EVENT_DEV: event.dev: expected true or false");
-    EXPECT_EQ(e.problems()[1].format(),
+    EXPECT_EQ(e.problems()[0].format(),
               "env:HALLCAST_PROGRAM_FRAMERATE: program.framerate: 500 is out of range (1-120)");
+    EXPECT_EQ(e.problems()[1].format(),
+              "env:HALLCAST_WATCHDOG_AUTO_RETURN: watchdog.auto_return: expected true or false");
   }
 }
 

@@ -29,7 +29,7 @@ std::string ScratchDir::write(const std::string& name, const std::string& conten
   return p.string();
 }
 
-ScopedEnv::ScopedEnv(const std::vector<std::pair<std::string, std::string>>& vars) {
+ScopedEnv::ScopedEnv(const Vars& vars) {
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string entry(*e);
     const auto eq = entry.find('=');

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,10 @@ class ScratchDir {
 // the shell they run in.
 class ScopedEnv {
  public:
-  explicit ScopedEnv(const std::vector<std::pair<std::string, std::string>>& vars = {});
+  using Vars = std::vector<std::pair<std::string, std::string>>;
+  explicit ScopedEnv(const Vars& vars = {});
+  explicit ScopedEnv(std::initializer_list<std::pair<std::string, std::string>> vars)
+      : ScopedEnv(Vars(vars)) {}
   ~ScopedEnv();
   ScopedEnv(const ScopedEnv&) = delete;
   ScopedEnv& operator=(const ScopedEnv&) = delete;

@@ -12,8 +12,9 @@
 export const DEFAULT_MAX_HOLD_MS = 12000;  // longer waits mean the clocks disagree: show now
 
 export class CaptionClock {
-  constructor({ maxHoldMs = DEFAULT_MAX_HOLD_MS } = {}) {
+  constructor({ maxHoldMs = DEFAULT_MAX_HOLD_MS, now = () => Date.now() } = {}) {
     this.maxHoldMs = maxHoldMs;
+    this.now = now;        // wall clock (ms); injectable for tests
     this.offsetMs = null;  // captureMs - mediaSec*1000 of the latest fragment
     this.pending = [];     // [{at: mediaSec, item}] in arrival order
   }
@@ -42,27 +43,30 @@ export class CaptionClock {
     const at = this.mediaTimeFor(tMs);
     if (at === null || currentSec === null || !Number.isFinite(currentSec)) {
       if (this.pending.length === 0) return true;
-      this.pending.push({ at: -Infinity, item });  // keep order behind held items
+      this.pending.push({ at: -Infinity, item, since: this.now() });  // keep order
       return false;
     }
     if (at <= currentSec && this.pending.length === 0) return true;
     if ((at - currentSec) * 1000 > this.maxHoldMs) {
-      this.pending.push({ at: -Infinity, item });
+      this.pending.push({ at: -Infinity, item, since: this.now() });
       return false;
     }
-    this.pending.push({ at, item });
+    this.pending.push({ at, item, since: this.now() });
     return false;
   }
 
   // Items due at currentSec (null = no video: everything is due), in order. An item is due when
-  // it and every item queued before it are due, so lines never overtake each other.
+  // it and every item queued before it are due, so lines never overtake each other. Nothing is
+  // held longer than maxHoldMs of wall-clock time (a frozen video must not swallow captions).
   release(currentSec) {
     const due = [];
+    const now = this.now();
     while (this.pending.length > 0) {
       const head = this.pending[0];
       const noVideo = currentSec === null || !Number.isFinite(currentSec);
       const tooFar = !noVideo && (head.at - currentSec) * 1000 > this.maxHoldMs;
-      if (!noVideo && !tooFar && head.at > currentSec) break;
+      const tooLong = now - head.since > this.maxHoldMs;
+      if (!noVideo && !tooFar && !tooLong && head.at > currentSec) break;
       due.push(head.item);
       this.pending.shift();
     }

@@ -59,7 +59,7 @@ export class LivePlayer {
   // The video time now, or null if nothing is playing (for the caption clock).
   currentSeconds() {
     const v = this.video;
-    if (!this.started || !this.sb || v.readyState < 2) return null;
+    if (!this.started || !this.sb || v.readyState < 1) return null;
     return v.currentTime;
   }
 

@@ -95,17 +95,15 @@ export class Stage {
   }
 
   releaseDue() {
-    const now = this.showingVideo() ? this.player.currentSeconds() : null;
+    // Held while the video is merely buffering (it will show that picture); released at once
+    // when the stream is offline.
+    const now = this.live === false ? null : this.player.currentSeconds();
     for (const item of this.clock.release(now)) this.show(item);
   }
 
   show(item) {
     if (item.kind === 'caption') this.captions.apply(item.msg);
     else if (item.kind === 'title') this.titles.show(item.msg);
-  }
-
-  showingVideo() {
-    return this.live !== false && this.playerState === 'playing';
   }
 
   onPlayer(status) {

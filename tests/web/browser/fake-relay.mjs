@@ -132,6 +132,6 @@ export class FakeRelay {
   }
 
   dropAll() {
-    for (const ws of [...this.live, ...this.control]) ws.close({ code: 1006 }).catch(() => {});
+    for (const ws of [...this.live, ...this.control]) ws.close({ code: 1012, reason: "restart" }).catch(() => {});
   }
 }

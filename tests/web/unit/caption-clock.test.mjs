@@ -59,3 +59,14 @@ test('ignores nonsense fragment times', () => {
   c.observeFragment(1, 0);
   assert.equal(c.offsetMs, null);
 });
+
+test('a frozen video does not hold a caption past the wall-clock limit', () => {
+  let now = 1000;
+  const c = new CaptionClock({ maxHoldMs: 5000, now: () => now });
+  c.observeFragment(0, T0);
+  assert.equal(c.schedule('frozen', T0 + 3000, 1), false);
+  now += 4000;
+  assert.deepEqual(c.release(1), []);
+  now += 1500;
+  assert.deepEqual(c.release(1), ['frozen']);
+});

@@ -1,0 +1,134 @@
+#include "hallcast/streamer/run.hpp"
+
+#include <csignal>
+#include <optional>
+
+#include <glib-unix.h>
+#include <gst/gst.h>
+
+#include "hallcast/common/limits.hpp"
+#include "hallcast/common/logging.hpp"
+#include "hallcast/common/notify.hpp"
+#include "hallcast/streamer/control_server.hpp"
+#include "hallcast/streamer/gst_log.hpp"
+#include "hallcast/streamer/relay_publisher.hpp"
+#include "hallcast/streamer/streamer.hpp"
+#include "hallcast/streamer/streamer_limits.hpp"
+
+namespace hallcast::streamer {
+namespace {
+
+auto log() { return logging::get("streamer"); }
+
+// Everything run() owns, for the main-loop callbacks. Main-loop thread.
+struct Node {
+  GMainLoop* loop = nullptr;
+  int exit_code = hallcast::limits::kExitOk;
+  std::optional<RelayPublisher> publisher;
+  std::optional<ControlServer> control;
+  std::optional<Streamer> streamer;
+  uint64_t last_frames = 0;
+};
+
+gboolean on_signal(gpointer data) {
+  auto* n = static_cast<Node*>(data);
+  log()->info("stopping (signal)");
+  notify::stopping();
+  g_main_loop_quit(n->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean on_status(gpointer data) {
+  auto* n = static_cast<Node*>(data);
+  uint64_t frames = n->streamer->frames_encoded();
+  double fps = (frames - n->last_frames) * 1000.0 / streamer::limits::kStatusIntervalMs;
+  n->last_frames = frames;
+  std::string relay = !n->publisher ? "no relay"
+                      : n->publisher->connected() ? "relay connected" : "relay away";
+  std::string status = "program " + n->streamer->program() + ", " + relay + ", " +
+                       std::to_string(static_cast<int>(fps + 0.5)) + " fps";
+  if (n->publisher)
+    status += ", " + std::to_string(n->publisher->fragments_dropped()) + " fragments dropped";
+  notify::status(status);
+  log()->debug("status: {}", status);
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean on_watchdog(gpointer) {
+  notify::watchdog();
+  return G_SOURCE_CONTINUE;
+}
+
+std::string pick_hall(const config::Config& cfg, const std::string& wanted) {
+  if (!wanted.empty()) {
+    if (!cfg.find_hall(wanted)) throw std::invalid_argument("--hall: no hall '" + wanted + "' in the config");
+    return wanted;
+  }
+  if (cfg.halls.empty()) throw std::invalid_argument("the config has no [[halls]]");
+  return cfg.halls.front().id;
+}
+
+void wire(Node& n, const config::Config& cfg, const std::string& hall, const RunOptions& opts) {
+  StreamerCallbacks cb;
+  if (!cfg.outputs.relay_url.empty()) {
+    n.publisher.emplace(
+        RelayPublisher::Options{cfg.outputs.relay_url, hall, cfg.auth.publisher_token},
+        [&n](const nlohmann::json& c) {
+          nlohmann::json reply = n.streamer->handle(c);
+          if (!reply.is_null()) n.publisher->send_text(reply.dump());
+        },
+        g_main_context_default());
+    n.publisher->set_on_connected([&n] { n.publisher->send_text(n.streamer->state().dump()); });
+    cb.on_media = [&n](const media::FrameHeader& h, std::vector<uint8_t>&& bytes) {
+      n.publisher->publish(h, std::move(bytes));
+    };
+  }
+  cb.on_state = [&n](const nlohmann::json& s) {
+    if (n.control) n.control->broadcast(s);
+    if (n.publisher) n.publisher->send_text(s.dump());
+  };
+  cb.on_playing = [] { notify::ready(); };
+  cb.on_fatal = [&n](const std::string&) {
+    n.exit_code = hallcast::limits::kExitRuntime;
+    g_main_loop_quit(n.loop);
+  };
+  n.streamer.emplace(cfg, hall, std::move(cb));
+  if (!opts.control.empty())
+    n.control.emplace(opts.control, [&n](const nlohmann::json& c) { return n.streamer->handle(c); },
+                      [&n] { return n.streamer->state(); });
+}
+
+}  // namespace
+
+int run(const config::Config& cfg, const RunOptions& opts) {
+  gst_init(nullptr, nullptr);
+  route_gst_log();
+  std::string hall = pick_hall(cfg, opts.hall);
+  Node n;
+  n.loop = g_main_loop_new(nullptr, FALSE);
+  wire(n, cfg, hall, opts);
+  n.streamer->start();
+  if (n.control) n.control->start();
+  if (n.publisher) n.publisher->start();
+  log()->info("hallcast-streamer for hall {} started ({} output{})", hall,
+              n.publisher ? "relay " + cfg.outputs.relay_url : "no relay",
+              cfg.find_hall(hall)->srt_listen.empty() ? "" : ", SRT " + cfg.find_hall(hall)->srt_listen);
+  guint sig_term = g_unix_signal_add(SIGTERM, &on_signal, &n);
+  guint sig_int = g_unix_signal_add(SIGINT, &on_signal, &n);
+  guint status = g_timeout_add(streamer::limits::kStatusIntervalMs, &on_status, &n);
+  guint dog = 0;
+  if (auto every = notify::watchdog_interval(); every.count() > 0)
+    dog = g_timeout_add(static_cast<guint>(every.count()), &on_watchdog, nullptr);
+  g_main_loop_run(n.loop);
+  for (guint id : {sig_term, sig_int, status, dog})
+    if (id) g_source_remove(id);
+  if (n.control) n.control->stop();
+  n.streamer->stop();  // no media callbacks after this
+  if (n.publisher) n.publisher->stop();
+  n.streamer.reset();
+  g_main_loop_unref(n.loop);
+  log()->info("stopped");
+  return n.exit_code;
+}
+
+}  // namespace hallcast::streamer
