@@ -98,7 +98,8 @@ std::string check_timezone(const std::string& name) {
   // GLib falls back to UTC for unknown names in g_time_zone_new(); the _identifier variant
   // returns NULL instead, which is what makes it usable for validation.
   GTimeZone* tz = g_time_zone_new_identifier(name.c_str());
-  if (tz == nullptr) return "unknown time zone '" + name + "' (an IANA name such as Asia/Ho_Chi_Minh)";
+  if (tz == nullptr)
+    return "unknown time zone '" + name + "' (an IANA name such as Asia/Ho_Chi_Minh)";
   g_time_zone_unref(tz);
   return "";
 }

@@ -17,13 +17,14 @@ namespace {
 using detail::Context;
 
 [[noreturn]] void fail(Context& ctx) {
-  std::stable_sort(ctx.problems.begin(), ctx.problems.end(), [&](const Problem& a, const Problem& b) {
-    const bool a_env = a.where.file != ctx.file;
-    const bool b_env = b.where.file != ctx.file;
-    if (a_env != b_env) return b_env;
-    if (a_env) return a.where.file < b.where.file;
-    return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
-  });
+  std::stable_sort(
+      ctx.problems.begin(), ctx.problems.end(), [&](const Problem& a, const Problem& b) {
+        const bool a_env = a.where.file != ctx.file;
+        const bool b_env = b.where.file != ctx.file;
+        if (a_env != b_env) return b_env;
+        if (a_env) return a.where.file < b.where.file;
+        return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
+      });
   throw ConfigError(std::move(ctx.problems));
 }
 
@@ -41,8 +42,8 @@ std::string read_file(Context& ctx) {
     fail(ctx);
   }
   if (data.size() > limits::kMaxConfigBytes) {
-    ctx.add({ctx.file, 0, 0}, "the file is larger than " +
-                                  std::to_string(limits::kMaxConfigBytes) + " bytes");
+    ctx.add({ctx.file, 0, 0},
+            "the file is larger than " + std::to_string(limits::kMaxConfigBytes) + " bytes");
     fail(ctx);
   }
   return data;
@@ -55,10 +56,17 @@ size_t utf8_sequence(const std::string& s, size_t i) {
   if (c < 0x80) return 1;
   size_t len = 0;
   uint32_t cp = 0;
-  if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
-  else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
-  else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
-  else return 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+    cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    cp = c & 0x07;
+  } else
+    return 0;
   if (i + len > s.size()) return 0;
   for (size_t k = 1; k < len; ++k) {
     if ((b(i + k) & 0xC0) != 0x80) return 0;

@@ -35,21 +35,31 @@ ConfigError::ConfigError(std::vector<Problem> problems)
 
 std::string_view to_string(SourceKind kind) {
   switch (kind) {
-    case SourceKind::Test: return "test";
-    case SourceKind::V4l2: return "v4l2";
-    case SourceKind::Rtsp: return "rtsp";
-    case SourceKind::Srt: return "srt";
-    case SourceKind::File: return "file";
-    case SourceKind::Image: return "image";
+    case SourceKind::Test:
+      return "test";
+    case SourceKind::V4l2:
+      return "v4l2";
+    case SourceKind::Rtsp:
+      return "rtsp";
+    case SourceKind::Srt:
+      return "srt";
+    case SourceKind::File:
+      return "file";
+    case SourceKind::Image:
+      return "image";
   }
   return "unknown";
 }
 
-const Hall* Config::find_hall(const std::string& id) const { return find_by_id(halls, id); }
+const Hall* Config::find_hall(const std::string& id) const {
+  return find_by_id(halls, id);
+}
 const Session* Config::find_session(const std::string& id) const {
   return find_by_id(sessions, id);
 }
-const Source* Config::find_source(const std::string& id) const { return find_by_id(sources, id); }
+const Source* Config::find_source(const std::string& id) const {
+  return find_by_id(sources, id);
+}
 const Display* Config::find_display(const std::string& id) const {
   return find_by_id(displays, id);
 }

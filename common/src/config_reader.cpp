@@ -37,16 +37,26 @@ const Location& Context::at(const std::string& path) const {
 
 std::string type_name(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    default: return "nothing";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    default:
+      return "nothing";
   }
 }
 
@@ -59,7 +69,9 @@ std::string hint(const std::string& word, const std::vector<std::string>& candid
 TableReader::TableReader(Context& ctx, const toml::table& table, std::string path)
     : ctx_(ctx), table_(table), path_(std::move(path)) {}
 
-bool TableReader::has(const std::string& key) const { return table_.contains(key); }
+bool TableReader::has(const std::string& key) const {
+  return table_.contains(key);
+}
 
 std::string TableReader::key_path(const std::string& key) const {
   return path_.empty() ? key : path_ + "." + key;
@@ -78,7 +90,8 @@ const toml::node* TableReader::fetch(const std::string& key, bool required, cons
   known_.insert(key);
   const toml::node* n = table_.get(key);
   if (n == nullptr) {
-    if (required) ctx_.add(where_table(), "missing required " + std::string(what) + " '" + key_path(key) + "'");
+    if (required)
+      ctx_.add(where_table(), "missing required " + std::string(what) + " '" + key_path(key) + "'");
     return nullptr;
   }
   ctx_.locations[key_path(key)] = ctx_.where(*n);
@@ -122,7 +135,8 @@ std::string trim(std::string_view s) {
 
 }  // namespace
 
-void TableReader::integer(const std::string& key, int& out, bool required, const Check<int>& check) {
+void TableReader::integer(const std::string& key, int& out, bool required,
+                          const Check<int>& check) {
   const toml::node* n = fetch(key, required, "key");
   if (n == nullptr) return;
   int64_t v = 0;
@@ -169,9 +183,12 @@ void TableReader::boolean(const std::string& key, bool& out) {
   if (n == nullptr) return;
   if (from_env(*n)) {
     const std::string s = trim(n->as_string()->get());
-    if (s == "true" || s == "1" || s == "yes") out = true;
-    else if (s == "false" || s == "0" || s == "no") out = false;
-    else problem(key, "expected true or false");
+    if (s == "true" || s == "1" || s == "yes")
+      out = true;
+    else if (s == "false" || s == "0" || s == "no")
+      out = false;
+    else
+      problem(key, "expected true or false");
     return;
   }
   const auto* b = n->as_boolean();
@@ -198,7 +215,8 @@ void TableReader::str_list(const std::string& key, std::vector<std::string>& out
     for (const toml::node& e : *arr) {
       const auto* s = e.as_string();
       if (s == nullptr) {
-        ctx_.add(ctx_.where(e), key_path(key) + ": expected a list of strings, found " + type_name(e));
+        ctx_.add(ctx_.where(e),
+                 key_path(key) + ": expected a list of strings, found " + type_name(e));
         return;
       }
       items.emplace_back(s->get(), ctx_.where(e));

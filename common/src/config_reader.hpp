@@ -17,8 +17,8 @@ namespace hallcast::config::detail {
 
 // Everything one load() call accumulates: where values came from, and what is wrong.
 struct Context {
-  std::string file;        // the config file's path as given
-  std::string base_dir;    // its directory; relative paths in the file resolve against it
+  std::string file;      // the config file's path as given
+  std::string base_dir;  // its directory; relative paths in the file resolve against it
   std::vector<Problem> problems;
   std::map<const toml::node*, std::string> env_origin;  // node -> "HALLCAST_X" it came from
   std::map<std::string, Location> locations;            // "sessions[2].hall" -> where

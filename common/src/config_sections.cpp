@@ -1,20 +1,39 @@
 // Reading the parts of the file that hold lists of things with ids: event, halls, sessions,
 // sources, displays.
-#include "config_checks.hpp"
 #include "config_sections.hpp"
+#include "config_checks.hpp"
 
 namespace hallcast::config::detail {
 
 namespace {
 
 // videotestsrc's pattern nicknames.
-const std::vector<std::string> kTestPatterns = {
-    "smpte",     "snow",       "black",         "white",      "red",
-    "green",     "blue",       "checkers-1",    "checkers-2", "checkers-4",
-    "checkers-8", "circular",  "blink",         "smpte75",    "zone-plate",
-    "gamut",     "chroma-zone-plate", "solid-color", "ball",   "smpte100",
-    "bar",       "pinwheel",   "spokes",        "gradient",   "colors",
-    "smpte-rp-219"};
+const std::vector<std::string> kTestPatterns = {"smpte",
+                                                "snow",
+                                                "black",
+                                                "white",
+                                                "red",
+                                                "green",
+                                                "blue",
+                                                "checkers-1",
+                                                "checkers-2",
+                                                "checkers-4",
+                                                "checkers-8",
+                                                "circular",
+                                                "blink",
+                                                "smpte75",
+                                                "zone-plate",
+                                                "gamut",
+                                                "chroma-zone-plate",
+                                                "solid-color",
+                                                "ball",
+                                                "smpte100",
+                                                "bar",
+                                                "pinwheel",
+                                                "spokes",
+                                                "gradient",
+                                                "colors",
+                                                "smpte-rp-219"};
 
 const std::vector<std::string> kSourceKinds = {"test", "v4l2", "rtsp", "srt", "file", "image"};
 
@@ -36,8 +55,10 @@ void check_source_params(TableReader& r, const Source& s) {
       if (s.device.empty()) r.problem("device", "a v4l2 source needs a device, e.g. /dev/video0");
       break;
     case SourceKind::Rtsp:
-      if (s.uri.empty()) r.problem("uri", "an rtsp source needs a uri (rtsp://HOST[:PORT]/PATH)");
-      else if (auto e = check_url(s.uri, {"rtsp", "rtsps"}, false); !e.empty()) r.problem("uri", e);
+      if (s.uri.empty())
+        r.problem("uri", "an rtsp source needs a uri (rtsp://HOST[:PORT]/PATH)");
+      else if (auto e = check_url(s.uri, {"rtsp", "rtsps"}, false); !e.empty())
+        r.problem("uri", e);
       break;
     case SourceKind::Srt:
       if (s.uri.empty()) {

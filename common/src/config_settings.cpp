@@ -6,8 +6,8 @@
 namespace hallcast::config::detail {
 
 const std::vector<std::string>& single_tables() {
-  static const std::vector<std::string> names = {"event",  "program", "slate",    "watchdog",
-                                                 "outputs", "relay",  "captions", "log"};
+  static const std::vector<std::string> names = {"event",   "program", "slate",    "watchdog",
+                                                 "outputs", "relay",   "captions", "log"};
   return names;
 }
 
@@ -54,8 +54,9 @@ void read_watchdog(TableReader& root, Watchdog& out) {
 
 void read_outputs(TableReader& root, Outputs& out) {
   with_table(root, "outputs", [&](TableReader& r) {
-    r.str("relay_url", out.relay_url, false,
-          [](const std::string& v) { return check_url(v, {"ws", "wss"}, false); });
+    r.str("relay_url", out.relay_url, false, [](const std::string& v) {
+      return check_url(v, {"ws", "wss"}, false);
+    });
     r.integer("srt_latency_ms", out.srt_latency_ms, false, in_range(0, 10000));
     // libsrt accepts passphrases of 10 to 79 characters.
     r.str("srt_passphrase", out.srt_passphrase, false, [](const std::string& v) -> std::string {
@@ -99,7 +100,8 @@ void read_auth(TableReader& root, Auth& out) {
     with_table(auth, name, [&](TableReader& r) {
       r.file_path("token_file", ts.file);
       r.str("token_env", ts.env, false, [](const std::string& v) -> std::string {
-        static const std::string ok = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_";
+        static const std::string ok =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_";
         if (!v.empty() && v.find_first_not_of(ok) == std::string::npos) return "";
         return "'" + v + "' is not an environment variable name";
       });
@@ -117,7 +119,8 @@ void read_auth(TableReader& root, Auth& out) {
 void read_captions(TableReader& root, Captions& out) {
   with_table(root, "captions", [&](TableReader& r) {
     r.str_list("languages", out.languages, check_language);
-    if (r.has("languages") && out.languages.empty()) r.problem("languages", "needs at least one language");
+    if (r.has("languages") && out.languages.empty())
+      r.problem("languages", "needs at least one language");
     r.integer("max_length", out.max_length, false, in_range(1, 10000));
     r.integer("recent_lines", out.recent_lines, false, in_range(0, 1000));
   });

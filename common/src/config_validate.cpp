@@ -14,7 +14,9 @@ namespace hallcast::config::detail {
 
 namespace {
 
-std::string line_of(const Location& l) { return l.line > 0 ? " (line " + std::to_string(l.line) + ")" : ""; }
+std::string line_of(const Location& l) {
+  return l.line > 0 ? " (line " + std::to_string(l.line) + ")" : "";
+}
 
 template <typename T>
 void check_unique(Context& ctx, const std::vector<T>& items, const std::string& list,
@@ -85,8 +87,10 @@ void check_sources_and_displays(Context& ctx, const Config& cfg) {
     const Hall* h = cfg.find_hall(d.hall);
     const bool url_given = ctx.locations.count(path + ".srt_url") != 0;  // even if invalid
     if (h != nullptr && d.input == "srt" && !url_given && h->srt_listen.empty()) {
-      ctx.add(ctx.at(path + ".hall"), path + ": input 'srt' needs an srt_url, or an srt_listen "
-                                             "address on hall '" + d.hall + "'");
+      ctx.add(ctx.at(path + ".hall"), path +
+                                          ": input 'srt' needs an srt_url, or an srt_listen "
+                                          "address on hall '" +
+                                          d.hall + "'");
     }
   }
   const std::string& audio = cfg.program.audio;
@@ -121,8 +125,9 @@ std::string read_token(Context& ctx, const Event& event, const std::string& role
   }
   if (!ts.inline_value.empty()) {
     if (!event.dev) {
-      ctx.add(ctx.at(path + ".token"), path + ".token: inline tokens are only allowed when "
-                                              "event.dev = true; use token_file or token_env");
+      ctx.add(ctx.at(path + ".token"), path +
+                                           ".token: inline tokens are only allowed when "
+                                           "event.dev = true; use token_file or token_env");
       return "";
     }
     return ts.inline_value;
@@ -130,8 +135,8 @@ std::string read_token(Context& ctx, const Event& event, const std::string& role
   if (!ts.env.empty()) {
     const char* v = std::getenv(ts.env.c_str());
     if (v == nullptr || *v == '\0') {
-      ctx.add(ctx.at(path + ".token_env"), path + ".token_env: environment variable " + ts.env +
-                                               " is not set or empty");
+      ctx.add(ctx.at(path + ".token_env"),
+              path + ".token_env: environment variable " + ts.env + " is not set or empty");
       return "";
     }
     return v;

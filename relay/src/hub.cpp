@@ -129,7 +129,7 @@ void Hub::join(Session* s, Hall& h) {
 }
 
 void Hub::close(Session* s) {
-  lws_sul_cancel(&s->auth_sul);
+  lws_sul_cancel(&s->auth_timer.sul);
   if (Hall* h = hall(s->hall)) {
     h->clients.erase(s);
     if (h->publisher == s) detach_publisher(s);

@@ -11,7 +11,7 @@ namespace hallcast::relay {
 namespace {
 
 void auth_delay_fired(lws_sorted_usec_list_t* sul) {
-  Session* s = lws_container_of(sul, Session, auth_sul);
+  Session* s = reinterpret_cast<SessionTimer*>(sul)->session;
   auto* hub = static_cast<Hub*>(lws_context_user(lws_get_context(s->wsi)));
   hub->auth_failed_now(s);
 }
@@ -28,7 +28,8 @@ void Hub::authenticate(Session* s, const std::string& token, const Json& cmd) {
     ++metrics_.auth_failures;
     logging::get("relay")->warn("{} client {}: authentication failed", to_string(s->channel), s->peer);
     s->auth_pending = true;
-    lws_sul_schedule(lws_get_context(s->wsi), 0, &s->auth_sul, auth_delay_fired,
+    s->auth_timer.session = s;
+    lws_sul_schedule(lws_get_context(s->wsi), 0, &s->auth_timer.sul, auth_delay_fired,
                      limits::kAuthFailureDelayMs * LWS_US_PER_MS);
     return;
   }

@@ -49,7 +49,7 @@ std::pair<std::string, int> split_listen(const std::string& listen) {
 }
 
 void tick(lws_sorted_usec_list_t* sul) {
-  auto* impl = lws_container_of(sul, RelayServer::Impl, tick_sul);
+  auto* impl = reinterpret_cast<TickTimer*>(sul)->impl;
   impl->hub.tick(now_ms());
   notify::watchdog();
   if (++impl->ticks % limits::kStatusEveryTicks == 1) {
@@ -62,7 +62,7 @@ void tick(lws_sorted_usec_list_t* sul) {
   auto wd = notify::watchdog_interval();
   int64_t ms = limits::kTickMs;
   if (wd.count() > 0 && wd.count() < ms) ms = wd.count();
-  lws_sul_schedule(impl->context, 0, &impl->tick_sul, tick, ms * LWS_US_PER_MS);
+  lws_sul_schedule(impl->context, 0, &impl->tick.sul, tick, ms * LWS_US_PER_MS);
 }
 
 }  // namespace
@@ -89,7 +89,7 @@ int RelayServer::run() {
        static_cast<size_t>(rc.max_control_message_bytes), static_cast<unsigned>(Channel::Control), nullptr, 0},
       {"hallcast.publish.v1", lws_callback, sizeof(PerSession), 65536, static_cast<unsigned>(Channel::Publish),
        nullptr, 0},
-      LWS_PROTOCOL_LIST_TERM};
+      {nullptr, nullptr, 0, 0, 0, nullptr, 0}};
 
   lws_retry_bo_t retry{};
   retry.secs_since_valid_ping = static_cast<uint16_t>(rc.ping_interval_s);
@@ -130,14 +130,15 @@ int RelayServer::run() {
   std::printf("hallcast-relay listening on %s:%d\n", shown_host.c_str(), bound);
   std::fflush(stdout);
   notify::ready();
-  lws_sul_schedule(ctx, 0, &impl_->tick_sul, tick, limits::kTickMs * LWS_US_PER_MS);
+  impl_->tick.impl = impl_.get();
+  lws_sul_schedule(ctx, 0, &impl_->tick.sul, tick, limits::kTickMs * LWS_US_PER_MS);
 
   while (!g_stop) {
     if (lws_service(ctx, 0) < 0) break;
   }
   notify::stopping();
   log->info("stopping: closing {} connections", impl_->hub.connections());
-  lws_sul_cancel(&impl_->tick_sul);
+  lws_sul_cancel(&impl_->tick.sul);
   g_context = nullptr;
   lws_context_destroy(ctx);
   impl_->context = nullptr;

@@ -12,6 +12,11 @@
 
 namespace hallcast::relay {
 
+struct TickTimer {  // standard layout, sul first (see SessionTimer)
+  lws_sorted_usec_list_t sul;
+  RelayServer::Impl* impl;
+};
+
 struct RelayServer::Impl {
   Impl(const config::Config& c, std::string l) : cfg(c), listen(std::move(l)), hub(c) {}
   const config::Config& cfg;
@@ -19,7 +24,7 @@ struct RelayServer::Impl {
   Hub hub;
   std::filesystem::path web_root;
   lws_context* context = nullptr;
-  lws_sorted_usec_list_t tick_sul{};
+  TickTimer tick{};
   int ticks = 0;
 };
 

@@ -18,6 +18,14 @@ namespace hallcast::relay {
 enum class Channel { Live, Control, Publish };
 std::string_view to_string(Channel c);
 
+struct Session;
+// A timer tied to a session; standard layout with the sul first, so the sul's address is the
+// timer's address.
+struct SessionTimer {
+  lws_sorted_usec_list_t sul;
+  Session* session;
+};
+
 struct Session {
   lws* wsi = nullptr;
   uint64_t serial = 0;  // unique per connection, for routing answers to a closed-safe id
@@ -37,7 +45,7 @@ struct Session {
   std::vector<uint8_t> rx;  // the message being assembled
   bool rx_binary = false;
 
-  lws_sorted_usec_list_t auth_sul;  // delayed auth failure
+  SessionTimer auth_timer{};  // delayed auth failure
 };
 
 // What lws keeps per connection (zeroed by lws): a pointer to our Session.

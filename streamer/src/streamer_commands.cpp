@@ -98,7 +98,7 @@ json Streamer::do_switch(const json& c) {
   target->awaiting_operator = false;
   if (transition == "fade" && duration > 0 && was_full && from != id) start_fade(from, id, duration);
   apply();
-  program_pipe_->force_keyframe();
+  if (program_pipe_) program_pipe_->force_keyframe();
   log()->info("switch to {} ({}{})", id, transition,
               transition == "fade" ? ", " + std::to_string(duration) + " ms" : "");
   return nullptr;
@@ -131,7 +131,7 @@ json Streamer::do_layout(const json& c) {
   layout_ = l;
   for (const auto& id : l.sources) find(id)->awaiting_operator = false;
   apply();
-  program_pipe_->force_keyframe();
+  if (program_pipe_) program_pipe_->force_keyframe();
   log()->info("layout {}", to_string(l.mode));
   return nullptr;
 }
@@ -142,7 +142,7 @@ json Streamer::do_slate(const json& c) {
   slate_message_ = get_text(c, "message", limits::kMaxSlateMessage);
   refresh_slate_text();
   apply();
-  program_pipe_->force_keyframe();
+  if (program_pipe_) program_pipe_->force_keyframe();
   log()->info("slate {}", slate_on_ ? "on" : "off");
   return nullptr;
 }

@@ -9,7 +9,7 @@ namespace hallcast::config {
 namespace {
 
 struct Expected {
-  int line;        // 0 = an environment variable (file is "env:<env>")
+  int line;  // 0 = an environment variable (file is "env:<env>")
   int column;
   std::string text;  // a substring of the message
   std::string env = {};
@@ -23,8 +23,7 @@ struct Case {
 
 const std::vector<Case>& corpus() {
   static const std::vector<Case> cases = {
-      {"syntax-error.toml",
-       {{9, 25, "TOML syntax error: Error while parsing string"}}},
+      {"syntax-error.toml", {{9, 25, "TOML syntax error: Error while parsing string"}}},
       {"invalid-utf8.toml",
        {{10, 17, "invalid UTF-8 (byte 0xF3)"}, {12, 3, "invalid UTF-8 (byte 0x80)"}}},
       {"missing-tables.toml",
@@ -54,17 +53,22 @@ const std::vector<Case>& corpus() {
         {13, 19, "relay.allowed_origins: expected an array of strings, found a string"},
         {15, 20, "captions.languages: expected a list of strings, found an integer"}}},
       {"duplicate-ids.toml",
-       {{9, 6, "halls[1].id: duplicate hall id 'hoi-truong', first defined at halls[0].id (line 6)"},
-        {18, 6, "sessions[1].id: duplicate session id 's1', first defined at sessions[0].id (line 12)"},
-        {28, 6, "sources[1].id: duplicate source id 'cam-1', first defined at sources[0].id (line 24)"}}},
+       {{9, 6,
+         "halls[1].id: duplicate hall id 'hoi-truong', first defined at halls[0].id (line 6)"},
+        {18, 6,
+         "sessions[1].id: duplicate session id 's1', first defined at sessions[0].id (line 12)"},
+        {28, 6,
+         "sources[1].id: duplicate source id 'cam-1', first defined at sources[0].id (line 24)"}}},
       {"unknown-references.toml",
        {{12, 8, "sessions[0].hall: unknown hall 'hoi-truongg'; did you mean 'hoi-truong'?"},
         {18, 8, "sources[0].hall: unknown hall 'trien-lam'"},
         {21, 8, "displays[0].hall: unknown hall 'nowhere'"},
-        {23, 9, "program.audio: 'cam-2' is neither 'follow' nor a source id; did you mean 'cam-1'?"}}},
+        {23, 9,
+         "program.audio: 'cam-2' is neither 'follow' nor a source id; did you mean 'cam-1'?"}}},
       {"bad-schedule.toml",
-       {{13, 7, "sessions[0].end: session 'backwards' ends (2022-10-06T09:00:00+07:00) before it "
-                "starts (2022-10-06T10:00:00+07:00)"},
+       {{13, 7,
+         "sessions[0].end: session 'backwards' ends (2022-10-06T09:00:00+07:00) before it "
+         "starts (2022-10-06T10:00:00+07:00)"},
         {24, 9, "sessions[2].start: session 'b' overlaps session 'a' in hall 'hoi-truong'"},
         {30, 9, "sessions[3].start: the date-time needs a UTC offset"},
         {31, 7, "sessions[3].end: expected an offset date-time"}}},
@@ -84,8 +88,9 @@ const std::vector<Case>& corpus() {
         {20, 14, "displays[0].font_scale: 10 is out of range (0.25-4)"},
         {22, 14, "captions.max_length: 0 is out of range"}}},
       {"bad-sources.toml",
-       {{10, 8, "sources[0].kind: 'v4l' is not one of test, v4l2, rtsp, srt, file, image; did you "
-                "mean 'v4l2'?"},
+       {{10, 8,
+         "sources[0].kind: 'v4l' is not one of test, v4l2, rtsp, srt, file, image; did you "
+         "mean 'v4l2'?"},
         {12, 1, "sources[1].device: a v4l2 source needs a device"},
         {20, 7, "sources[2].uri: 'http://192.168.1.64/stream' must start with rtsp://"},
         {25, 7, "sources[3].uri: 'srt://192.168.1.20' needs a port"},
@@ -120,7 +125,9 @@ const std::vector<Case>& corpus() {
 }
 
 // Names the case in gtest's output instead of dumping its bytes.
-void PrintTo(const Case& c, std::ostream* os) { *os << c.file; }
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.file;
+}
 
 class BadConfig : public testing::TestWithParam<Case> {};
 

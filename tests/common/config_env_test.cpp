@@ -9,7 +9,9 @@
 namespace hallcast::config {
 namespace {
 
-std::string dev_config() { return test::source_dir() + "/config/dev.toml"; }
+std::string dev_config() {
+  return test::source_dir() + "/config/dev.toml";
+}
 
 TEST(ConfigEnv, OverridesScalarsOfSingleTables) {
   test::ScopedEnv env({{"HALLCAST_RELAY_LISTEN", "127.0.0.1:0"},
@@ -48,7 +50,8 @@ TEST(ConfigEnv, TokenVariablesAreNotOverrides) {
 }
 
 TEST(ConfigEnv, BadOverridesAreReportedByVariableName) {
-  test::ScopedEnv env({{"HALLCAST_PROGRAM_FRAMERATE", "500"}, {"HALLCAST_WATCHDOG_AUTO_RETURN", "maybe"}});
+  test::ScopedEnv env(
+      {{"HALLCAST_PROGRAM_FRAMERATE", "500"}, {"HALLCAST_WATCHDOG_AUTO_RETURN", "maybe"}});
   try {
     load(dev_config());
     FAIL() << "bad overrides accepted";

@@ -15,7 +15,9 @@ const std::vector<std::pair<std::string, std::string>> kTokens = {
     {"HALLCAST_OPERATOR_TOKEN", "op-secret"},
     {"HALLCAST_CAPTIONER_TOKEN", "cap-secret"}};
 
-std::string config_file(const std::string& name) { return test::source_dir() + "/config/" + name; }
+std::string config_file(const std::string& name) {
+  return test::source_dir() + "/config/" + name;
+}
 
 TimePoint at(int hour, int minute) {  // 2022-10-06 HH:MM +07:00
   return sys_days{year{2022} / October / 6} + hours{hour - 7} + minutes{minute};
@@ -86,9 +88,9 @@ TEST(ConfigReference, SessionTimesAreInstantsWithTheirText) {
   EXPECT_EQ(s->start, at(8, 30));
   EXPECT_EQ(s->end, at(10, 0));
   EXPECT_EQ(s->start_text, "2022-10-06T08:30:00+07:00");
-  EXPECT_EQ(c.current_or_next_session("hoi-truong", at(7, 0))->id, "hoi-thao-1");    // next
-  EXPECT_EQ(c.current_or_next_session("hoi-truong", at(9, 59))->id, "hoi-thao-1");   // on now
-  EXPECT_EQ(c.current_or_next_session("hoi-truong", at(10, 0))->id, "hoi-thao-2");   // ended
+  EXPECT_EQ(c.current_or_next_session("hoi-truong", at(7, 0))->id, "hoi-thao-1");   // next
+  EXPECT_EQ(c.current_or_next_session("hoi-truong", at(9, 59))->id, "hoi-thao-1");  // on now
+  EXPECT_EQ(c.current_or_next_session("hoi-truong", at(10, 0))->id, "hoi-thao-2");  // ended
   EXPECT_EQ(c.current_or_next_session("hoi-truong", at(12, 0))->id, "hoi-thao-3");
   EXPECT_EQ(c.current_or_next_session("hoi-truong", at(16, 0)), nullptr);
   EXPECT_EQ(c.current_or_next_session("nowhere", at(9, 0)), nullptr);
@@ -101,7 +103,8 @@ TEST(ConfigReference, NeedsItsTokensFromTheEnvironment) {
     FAIL() << "loaded without tokens";
   } catch (const ConfigError& e) {
     ASSERT_EQ(e.problems().size(), 3u);
-    EXPECT_NE(e.problems()[0].message.find("HALLCAST_PUBLISHER_TOKEN is not set"), std::string::npos);
+    EXPECT_NE(e.problems()[0].message.find("HALLCAST_PUBLISHER_TOKEN is not set"),
+              std::string::npos);
   }
 }
 
@@ -177,10 +180,14 @@ TEST(ConfigText, DecomposedTextIsStoredComposed) {
   test::ScratchDir dir;
   // "Thanh Hóa" typed on a keyboard that sends o + U+0301.
   std::string text = kMinimal;
-  text += "[[sessions]]\nid = \"s\"\ntitle = \"Thanh Ho\xCC\x81" "a\"\nhall = \"hoi-truong\"\n"
-          "start = 2022-10-06T08:00:00+07:00\nend = 2022-10-06T09:00:00+07:00\n";
+  text +=
+      "[[sessions]]\nid = \"s\"\ntitle = \"Thanh Ho\xCC\x81"
+      "a\"\nhall = \"hoi-truong\"\n"
+      "start = 2022-10-06T08:00:00+07:00\nend = 2022-10-06T09:00:00+07:00\n";
   const Config c = load(dir.write("nfd.toml", text));
-  EXPECT_EQ(c.sessions.at(0).title, "Thanh H\xC3\xB3" "a");
+  EXPECT_EQ(c.sessions.at(0).title,
+            "Thanh H\xC3\xB3"
+            "a");
 }
 
 TEST(ConfigText, TokenFileIsReadAndTrimmed) {

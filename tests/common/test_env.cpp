@@ -49,6 +49,8 @@ ScopedEnv::~ScopedEnv() {
   for (const auto& [name, value] : saved_) setenv(name.c_str(), value.c_str(), 1);
 }
 
-std::string source_dir() { return HALLCAST_SOURCE_DIR; }
+std::string source_dir() {
+  return HALLCAST_SOURCE_DIR;
+}
 
 }  // namespace hallcast::test

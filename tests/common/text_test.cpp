@@ -7,8 +7,12 @@ namespace hallcast::text {
 namespace {
 
 // "Thanh Hóa" composed (ó = U+00F3) and decomposed (o + U+0301 combining acute).
-const std::string kNfc = "Thanh H\xC3\xB3" "a";
-const std::string kNfd = "Thanh Ho\xCC\x81" "a";
+const std::string kNfc =
+    "Thanh H\xC3\xB3"
+    "a";
+const std::string kNfd =
+    "Thanh Ho\xCC\x81"
+    "a";
 
 TEST(CommonText, NfdVietnameseBecomesNfc) {
   ASSERT_NE(kNfc, kNfd);
@@ -25,11 +29,13 @@ TEST(CommonText, TwoDiacriticsOnOneVowelCompose) {
 TEST(CommonText, InvalidUtf8IsRejected) {
   EXPECT_TRUE(is_valid_utf8(kNfc));
   EXPECT_TRUE(is_valid_utf8(""));
-  EXPECT_FALSE(is_valid_utf8("Thanh H\xF3" "a"));         // Latin-1 ó
-  EXPECT_FALSE(is_valid_utf8("\xC3"));                     // truncated sequence
-  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));                 // overlong '/'
-  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));             // UTF-16 surrogate
-  EXPECT_FALSE(is_valid_utf8(std::string("a\0b", 3)));     // embedded NUL
+  EXPECT_FALSE(
+      is_valid_utf8("Thanh H\xF3"
+                    "a"));                              // Latin-1 ó
+  EXPECT_FALSE(is_valid_utf8("\xC3"));                  // truncated sequence
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));              // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));          // UTF-16 surrogate
+  EXPECT_FALSE(is_valid_utf8(std::string("a\0b", 3)));  // embedded NUL
   EXPECT_EQ(normalize_nfc("\xFF"), std::nullopt);
 }
 

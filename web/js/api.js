@@ -19,7 +19,7 @@ function isLive(hall) {
   const stream = hall.stream ?? hall.state?.stream;
   if (typeof stream === 'string') return stream === 'live';
   if (typeof hall.publisher === 'boolean') return hall.publisher;
-  return false;
+  return null;  // not known
 }
 
 // Every session of a hall, in start order: [{id, title, start: Date|null, end, speakers}].

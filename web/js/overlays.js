@@ -77,7 +77,8 @@ export class StandbyView {
     text(this.hallName, hall);
     this.stateLine.textContent = t('standby.title');
     if (next) {
-      this.nextLabel.textContent = t('standby.next');
+      const started = next.start && next.start.getTime() <= Date.now();
+      this.nextLabel.textContent = started ? t('standby.now') : t('standby.next');
       text(this.nextTitle, next.title);
       const locale = lang() === 'vi' ? 'vi-VN' : 'en-GB';
       const when = [formatTime(next.start, timeZone, locale), formatDay(next.start, timeZone, locale)]

@@ -43,9 +43,7 @@ std::string read_file(const std::string& path) {
 std::string write_test_config(const TempDir& dir, const TestConfig& options,
                               const std::string& name) {
   std::filesystem::create_directories(dir.path() / "state");
-  std::string toml = R"(log_level = "info"
-
-[event]
+  std::string toml = R"([event]
 id = "thanh-hoa-2022-test"
 name = "Ngày Chuyển đổi số tỉnh Thanh Hóa 2022"
 organiser = "UBND tỉnh Thanh Hóa"
@@ -65,8 +63,8 @@ name = "Khu triển lãm"
 id = "hoi-thao-1"
 hall = "hoi-truong"
 title = "Thúc đẩy chương trình chuyển đổi số tỉnh Thanh Hóa năm 2022"
-start = "2022-10-06T08:00:00+07:00"
-end = "2022-10-06T09:30:00+07:00"
+start = 2022-10-06T08:00:00+07:00
+end = 2022-10-06T09:30:00+07:00
 speakers = [
   { name = "Ông Mai Xuân Liêm", role = "Phó Chủ tịch UBND tỉnh Thanh Hóa" },
   { name = "Ông Nguyễn Phú Tiến", role = "Phó Cục trưởng Cục Chuyển đổi số quốc gia, Bộ TT-TT" },
@@ -76,8 +74,8 @@ speakers = [
 id = "hoi-thao-2"
 hall = "hoi-truong"
 title = "Chuyển đổi số doanh nghiệp nhỏ và vừa - động lực thúc đẩy phát triển kinh tế số tại tỉnh Thanh Hóa"
-start = "2022-10-06T09:45:00+07:00"
-end = "2022-10-06T11:00:00+07:00"
+start = 2022-10-06T09:45:00+07:00
+end = 2022-10-06T11:00:00+07:00
 speakers = [
   { name = "Ông Đỗ Hữu Quyết", role = "Giám đốc Sở TT-TT" },
 ]
@@ -86,8 +84,8 @@ speakers = [
 id = "khai-mac-trien-lam"
 hall = "trien-lam"
 title = "Khai mạc triển lãm sản phẩm chuyển đổi số"
-start = "2022-10-06T07:30:00+07:00"
-end = "2022-10-06T08:00:00+07:00"
+start = 2022-10-06T07:30:00+07:00
+end = 2022-10-06T08:00:00+07:00
 
 [[sources]]
 id = "cam-1"
@@ -114,10 +112,14 @@ listen = "127.0.0.1:0"
 state_dir = ")" + (dir.path() / "state").string() + R"("
 )" + options.relay_extra + R"(
 
-[auth]
-publisher = { inline = "pub-secret" }
-operator = { inline = "op-secret" }
-captioner = { inline = "cap-secret" }
+[auth.publisher]
+token = "pub-secret"
+
+[auth.operator]
+token = "op-secret"
+
+[auth.captioner]
+token = "cap-secret"
 
 [captions]
 languages = ["vi", "en"]

@@ -8,6 +8,14 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 export const BIN_DIR = process.env.HALLCAST_BIN_DIR || join(REPO, 'build', 'bin');
+// Each binary may be overridden (HALLCAST_E2E_RELAY, HALLCAST_E2E_STREAMER) for development.
+export const RELAY_BIN = process.env.HALLCAST_E2E_RELAY || join(BIN_DIR, 'hallcast-relay');
+export const STREAMER_BIN = process.env.HALLCAST_E2E_STREAMER || join(BIN_DIR, 'hallcast-streamer');
+
+// The programs read HALLCAST_<TABLE>_<KEY> as config overrides: give them none of ours.
+function childEnv() {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HALLCAST_')));
+}
 export const CHROMIUM = process.env.HALLCAST_CHROMIUM || '/usr/bin/chromium';
 export const TOKENS = { publisher: 'e2e-publisher', operator: 'e2e-operator', captioner: 'e2e-captioner' };
 export const HALL = 'hoi-truong';
@@ -105,7 +113,8 @@ class Child {
   constructor(name, args) {
     this.name = name;
     this.log = [];
-    this.proc = spawn(args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = spawn(args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'],
+      env: childEnv() });
     this.exited = new Promise((res) => this.proc.on('exit', (code, sig) => res({ code, sig })));
     this.watchers = new Set();
     for (const stream of [this.proc.stdout, this.proc.stderr]) {
@@ -161,8 +170,8 @@ export class Rig {
     this.relay = null;
     this.streamer = null;
     this.port = 0;
-    for (const b of ['hallcast-relay', 'hallcast-streamer']) {
-      if (!existsSync(join(BIN_DIR, b))) throw new Error(`${b} not built in ${BIN_DIR} (set HALLCAST_BIN_DIR)`);
+    for (const b of [RELAY_BIN, STREAMER_BIN]) {
+      if (!existsSync(b)) throw new Error(`${b} is not built (set HALLCAST_BIN_DIR to <build>/bin)`);
     }
     writeFileSync(this.relayConfig, configText({ relayUrl: 'ws://127.0.0.1:9', stateDir: this.stateDir }));
   }
@@ -172,7 +181,7 @@ export class Rig {
   }
 
   async startRelay(port = 0) {
-    this.relay = new Child('hallcast-relay', [join(BIN_DIR, 'hallcast-relay'), '--config',
+    this.relay = new Child('hallcast-relay', [RELAY_BIN, '--config',
       this.relayConfig, '--listen', `127.0.0.1:${port}`]);
     const m = await this.relay.waitFor(LISTENING, 15000, 'listening line');
     this.port = Number(m[2]);
@@ -182,7 +191,7 @@ export class Rig {
   async startStreamer() {
     writeFileSync(this.streamerConfig, configText({ relayUrl: `ws://127.0.0.1:${this.port}`,
       stateDir: this.stateDir }));
-    this.streamer = new Child('hallcast-streamer', [join(BIN_DIR, 'hallcast-streamer'), '--config',
+    this.streamer = new Child('hallcast-streamer', [STREAMER_BIN, '--config',
       this.streamerConfig]);
     await this.waitLive(30000);
   }
