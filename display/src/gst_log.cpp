@@ -1,6 +1,10 @@
 #include "hallcast/display/gst_log.hpp"
 
+#include <chrono>
 #include <cstdlib>
+#include <mutex>
+#include <string>
+#include <unordered_map>
 
 #include <gst/gst.h>
 
@@ -20,6 +24,43 @@ spdlog::level::level_enum to_spdlog(GstDebugLevel level) {
   }
 }
 
+// GStreamer repeats some warnings per frame (e.g. a decoder's "decreasing timestamp" after a
+// reconnect): at most kBurst lines per source and category in each kWindow, then one summary.
+constexpr int kBurst = 3;
+constexpr auto kWindow = std::chrono::seconds(10);
+
+class RateLimit {
+ public:
+  // Whether to log now; *suppressed = lines dropped in the window that just ended.
+  bool allow(const std::string& key, int* suppressed) {
+    std::lock_guard lock(mutex_);
+    auto now = std::chrono::steady_clock::now();
+    Entry& e = entries_[key];
+    *suppressed = 0;
+    if (now - e.start > kWindow) {
+      *suppressed = e.dropped;
+      e = Entry{now, 0, 0};
+    }
+    if (e.count < kBurst) {
+      ++e.count;
+      return true;
+    }
+    ++e.dropped;
+    return false;
+  }
+
+ private:
+  struct Entry {
+    std::chrono::steady_clock::time_point start{};
+    int count = 0;
+    int dropped = 0;
+  };
+  std::mutex mutex_;
+  std::unordered_map<std::string, Entry> entries_;
+};
+
+RateLimit g_rate_limit;
+
 // Any GStreamer thread; spdlog loggers are thread-safe. Must not throw (C callback).
 void log_function(GstDebugCategory* category, GstDebugLevel level, const gchar* file,
                   const gchar* function, gint line, GObject* object, GstDebugMessage* message,
@@ -33,8 +74,11 @@ void log_function(GstDebugCategory* category, GstDebugLevel level, const gchar* 
   try {
     const gchar* text = gst_debug_message_get(message);
     const char* name = (object != nullptr && GST_IS_OBJECT(object)) ? GST_OBJECT_NAME(object) : "";
-    logger->log(lvl, "{} {}: {}", gst_debug_category_get_name(category), name ? name : "",
-                text ? text : "");
+    const char* cat = gst_debug_category_get_name(category);
+    int suppressed = 0;
+    if (lvl >= spdlog::level::warn && !g_rate_limit.allow(std::string(cat) + "/" + (name ? name : ""), &suppressed)) return;
+    if (suppressed > 0) logger->log(lvl, "{} {}: {} similar lines suppressed", cat, name ? name : "", suppressed);
+    logger->log(lvl, "{} {}: {}", cat, name ? name : "", text ? text : "");
   } catch (...) {
   }
 }

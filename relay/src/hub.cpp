@@ -60,7 +60,7 @@ size_t Hub::viewers() const {
 }
 
 void Hub::send_buffer(Session* s, BufferRef b) {
-  if (s->close_code) return;
+  if (s->close_code) return;  // nothing more after the reason for closing
   if (s->text_out.size() >= limits::kMaxTextBacklog) {
     ++metrics_.lag_disconnects;
     logging::get("relay")->warn("{} client {} cut: {} text events unread", to_string(s->channel),
@@ -80,6 +80,7 @@ void Hub::broadcast(Hall& h, const Json& msg, bool to_streamer) {
   if (to_streamer && h.publisher) send_buffer(h.publisher, b);
 }
 
+// Queued text (sent before this call) still goes out, then the close frame.
 void Hub::close_with(Session* s, int code, const std::string& reason) {
   if (s->close_code) return;
   s->close_code = code;
@@ -143,7 +144,8 @@ void Hub::close(Session* s) {
 }
 
 int Hub::write(Session* s) {
-  if (s->close_code) {
+  // Closing: the queued text (e.g. the error saying why) goes first, then the close frame.
+  if (s->close_code && s->text_out.empty()) {
     lws_close_reason(s->wsi, static_cast<lws_close_status>(s->close_code),
                      reinterpret_cast<unsigned char*>(s->close_reason.data()), s->close_reason.size());
     return -1;
@@ -156,7 +158,7 @@ int Hub::write(Session* s) {
     if (!s->text_out.empty()) {
       b = std::move(s->text_out.front());
       s->text_out.pop_front();
-    } else if (s->channel == Channel::Live && h && h->clients.count(s)) {
+    } else if (s->channel == Channel::Live && !s->close_code && h && h->clients.count(s)) {
       Next next = h->ring.next(s->cursor, now);
       if (next.kind == NextKind::Disconnect) {
         ++metrics_.lag_disconnects;
@@ -181,7 +183,7 @@ int Hub::write(Session* s) {
   }
   metrics_.skips += s->cursor.skips - before.skips;
   metrics_.skipped_fragments += s->cursor.skipped_fragments - before.skipped_fragments;
-  bool more = !s->text_out.empty() ||
+  bool more = !s->text_out.empty() || s->close_code ||
               (s->channel == Channel::Live && h && !h->ring.caught_up(s->cursor));
   if (more) lws_callback_on_writable(s->wsi);
   return 0;

@@ -51,14 +51,14 @@ std::string ProgramPipeline::describe() const {
             " ! " + vcaps;
   }
   slate += " ! textoverlay name=slate_text valignment=center halignment=center line-alignment=center"
-           " wrap-mode=word-char font-desc=\"Sans Bold 20\" ! queue max-size-buffers=2 ! comp.";
+           " wrap-mode=wordchar font-desc=\"Sans Bold 20\" ! queue max-size-buffers=2 ! comp.";
   int pad_x = f.width * kSafeAreaPercent / 100, pad_y = f.height * kSafeAreaPercent / 100;
   std::string burn;
   if (p.burn_in) {
     burn = " ! textoverlay name=burn_title valignment=bottom halignment=left shaded-background=true"
            " font-desc=\"Sans Bold 14\" xpad=" + std::to_string(pad_x) + " ypad=" + std::to_string(pad_y * 4) +
            " ! textoverlay name=burn_caption valignment=bottom halignment=center line-alignment=center"
-           " wrap-mode=word-char shaded-background=true font-desc=\"Sans 14\" xpad=" +
+           " wrap-mode=wordchar shaded-background=true font-desc=\"Sans 14\" xpad=" +
            std::to_string(pad_x) + " ypad=" + std::to_string(pad_y);
   }
   int gop = std::max(1, p.keyframe_interval_ms * f.framerate / 1000);

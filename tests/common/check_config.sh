@@ -6,6 +6,8 @@ bin="$1"
 root="$2"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# Only the variables set here: none of the caller's HALLCAST_* overrides.
+while read -r name; do unset "$name"; done < <(compgen -e | grep '^HALLCAST_' || true)
 export HALLCAST_PUBLISHER_TOKEN=p HALLCAST_OPERATOR_TOKEN=o HALLCAST_CAPTIONER_TOKEN=c
 for cfg in "$root/config/thanh-hoa-2022.toml" "$root/config/dev.toml" \
            "$root/config/examples/venue-hardware.toml"; do

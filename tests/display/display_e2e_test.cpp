@@ -258,5 +258,52 @@ TEST_F(DisplayE2E, CaptionsAndTitlesFromTheRelayAreDrawnAsLiteralText) {
   EXPECT_EQ(display->terminate(10s).code, 0);
 }
 
+std::unique_ptr<ChildProcess> start_streamer(const std::string& config) {
+  SpawnOptions o;
+  o.args = {"--config", config, "--hall", "hoi-truong"};
+  return std::make_unique<ChildProcess>(testsupport::binary_path("hallcast-streamer"), o);
+}
+
+// The real chain: hallcast-streamer's SRT output on the screen; standby when the streamer stops,
+// video again when it restarts.
+TEST_F(DisplayE2E, RealStreamerVideoStandbyOnStopAndBackOnRestart) {
+  Ports p{free_port(true), 0, ""};
+  auto relay = testsupport::start_relay(write_config(dir_, p));
+  p.relay = relay.port;
+  const std::string config = write_config(dir_, p);
+  auto display = start_display(config);
+  ASSERT_TRUE(wait_for_any(*display, "showing standby", 20s)) << display->output();
+  auto streamer = start_streamer(config);
+  ASSERT_TRUE(wait_for(*display, "showing video srt", 30s))
+      << display->output() << "\n--- streamer:\n" << streamer->output();
+  EXPECT_TRUE(is_video(capture_until(is_video, 5s, "streamer-video")));
+
+  streamer->terminate(10s);
+  ASSERT_TRUE(wait_for(*display, "showing standby", 10s)) << display->output();
+  EXPECT_TRUE(is_standby(capture_until(is_standby, 5s, "streamer-stopped-standby")));
+
+  streamer = start_streamer(config);
+  ASSERT_TRUE(wait_for(*display, "showing video srt", 40s)) << display->output();
+  EXPECT_TRUE(is_video(capture_until(is_video, 5s, "streamer-video-again")));
+  EXPECT_EQ(display->terminate(10s).code, 0);
+}
+
+// A screen that cannot reach the streamer's SRT output plays the hall from the relay instead.
+TEST_F(DisplayE2E, FallsBackToTheRelayWhenSrtIsUnreachable) {
+  Ports p{free_port(true), 0, ""};
+  auto relay = testsupport::start_relay(write_config(dir_, p));
+  p.relay = relay.port;
+  const std::string streamer_config = write_config(dir_, p);
+  auto streamer = start_streamer(streamer_config);
+  p.srt_url = "srt://127.0.0.1:" + std::to_string(free_port(true));  // nobody listens there
+  TempDir display_dir{"hallcast-display-e2e-screen"};
+  auto display = start_display(write_config(display_dir, p));
+  ASSERT_TRUE(wait_for_any(*display, "showing video relay", 45s))
+      << display->output() << "\n--- streamer:\n" << streamer->output();
+  EXPECT_TRUE(is_video(capture_until(is_video, 5s, "relay-fallback-video")));
+  EXPECT_EQ(hook(*display)["showing"], "video relay");
+  EXPECT_EQ(display->terminate(10s).code, 0);
+}
+
 }  // namespace
 }  // namespace hallcast::display::test

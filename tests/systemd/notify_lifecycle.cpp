@@ -35,6 +35,16 @@ std::vector<Clock::time_point> watch_pings(NotifiedRun& run, Clock::time_point s
   return pings;
 }
 
+// Receives until READY=1, the deadline, or the process exiting (no point waiting then).
+std::optional<NotifyMessage> wait_ready(NotifiedRun& run, std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    if (auto m = run.socket->wait_for("READY=1", 100ms, run.seen)) return m;
+    if (!run.process->running()) return run.socket->wait_for("READY=1", 100ms, run.seen);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 NotifiedRun start_notified(const std::string& dir, const std::string& binary,
@@ -56,8 +66,8 @@ NotifiedRun start_notified(const std::string& dir, const std::string& binary,
 void check_lifecycle(NotifiedRun& run, std::chrono::milliseconds ready_timeout,
                      const std::function<void()>& when_ready) {
   auto& child = *run.process;
-  auto ready = run.socket->wait_for("READY=1", ready_timeout, run.seen);
-  ASSERT_TRUE(ready) << "no READY=1 within " << ready_timeout.count() << " ms; received:\n"
+  auto ready = wait_ready(run, ready_timeout);
+  ASSERT_TRUE(ready) << "no READY=1 within " << ready_timeout.count() << " ms (or it exited); received:\n"
                      << describe(run.seen) << "stderr:\n" << child.output(Stream::Stderr);
   if (when_ready) when_ready();
   if (::testing::Test::HasFatalFailure()) return;

@@ -57,9 +57,10 @@ TEST(SystemdNotify, StreamerExits78OnBrokenConfigWithoutReady) {
 #endif
 
 #ifdef HALLCAST_HAVE_DISPLAY
-// A free UDP port on 127.0.0.1 for an SRT address nobody serves (the display shows standby).
-int free_udp_port() {
-  const int fd = socket(AF_INET, SOCK_DGRAM, 0);
+// A free port on 127.0.0.1 (UDP for SRT, TCP for the relay) that nobody serves: the display
+// shows its standby screen and keeps retrying.
+int free_port(int type) {
+  const int fd = socket(AF_INET, type, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -90,11 +91,14 @@ TEST(SystemdNotify, DisplayIsReadyWhenShowingPingsAndStopsCleanly) {
   testsupport::TestConfig options;
   options.extra = "\n[[displays]]\nid = \"san-khau\"\nname = \"Màn hình sân khấu\"\n"
                   "hall = \"hoi-truong\"\ninput = \"srt\"\nsrt_url = \"srt://127.0.0.1:" +
-                  std::to_string(free_udp_port()) +
+                  std::to_string(free_port(SOCK_DGRAM)) +
                   "\"\nfallback_to_relay = false\nvideo_sink = \"ximagesink\"\n";
   const auto config = testsupport::write_test_config(dir, options);
   auto run = start_notified(dir.str(), "hallcast-display",
-                            {"--config", config, "--screen", "san-khau"}, {{"DISPLAY", x.display}});
+                            {"--config", config, "--screen", "san-khau"},
+                            {{"DISPLAY", x.display},
+                             {"HALLCAST_OUTPUTS_RELAY_URL",
+                              "ws://127.0.0.1:" + std::to_string(free_port(SOCK_STREAM))}});
   check_lifecycle(run, 30s, [&] {
     // READY=1 must mean "showing something": a window is on the X screen.
     testsupport::SpawnOptions o;

@@ -114,10 +114,13 @@ function applyState(state) {
 
 function render() {
   const live = op.state.stream === 'live';
-  ui.streamBadge.textContent = live ? t('op.stream.live') : t('op.stream.offline');
-  ui.streamBadge.classList.toggle('live', live);
+  const lostSlate = op.state.slate === true && op.state.slate_reason === 'source_lost';
+  ui.streamBadge.textContent = !live ? t('op.stream.offline')
+    : lostSlate ? t('op.slate.lost') : t('op.stream.live');
+  ui.streamBadge.classList.toggle('live', live && !lostSlate);
+  ui.streamBadge.classList.toggle('warn', live && lostSlate);
   renderSources();
-  const slate = op.state.slate === true || op.state.slate?.on === true;
+  const slate = slateOn();
   ui.slateLabel.textContent = slate ? t('op.slate.off') : t('op.slate.on');
   $('slate-toggle').classList.toggle('active', slate);
   const mode = op.state.layout?.mode;
@@ -196,8 +199,15 @@ function take(transition) {
   if (op.preview && op.preview !== op.state.program) cutTo(op.preview, transition);
 }
 
+// The operator's slate (the streamer also shows it by itself when the main source is lost:
+// slate_reason "source_lost", which the operator's button does not own).
+function slateOn() {
+  const on = op.state.slate === true || op.state.slate?.on === true;
+  return on && (op.state.slate_reason ?? 'operator') === 'operator';
+}
+
 function toggleSlate() {
-  const on = !(op.state.slate === true || op.state.slate?.on === true);
+  const on = !slateOn();
   const msg = { type: 'slate', on };
   if (on && ui.slateMessage.value.trim()) msg.message = ui.slateMessage.value.trim();
   command(msg);

@@ -67,7 +67,8 @@ test('plays from the codecs in the init segment, starts fast and stays near the 
   });
   assert.equal(s.mime, 'video/mp4; codecs="avc1.42C01E,mp4a.40.2"');
   assert.deepEqual([s.w, s.h], [640, 360]);
-  assert.ok(s.behind < 1.5, `behind the live edge by ${s.behind}`);
+  // The controller's bound: a jump when further than 2.5 s plus a fragment behind.
+  assert.ok(s.behind < 2.5 + 0.5 + 0.5, `behind the live edge by ${s.behind}`);
   assert.ok(startMs < 3000, `first frame after ${startMs} ms`);
   console.log(`# fake relay: first frame after ${startMs} ms`);
   relay.stop();
@@ -130,12 +131,13 @@ test('recovers after the connection drops and the publisher restarts (new init s
   const gen = await page.evaluate(() => globalThis.hallcastStage.player.generation);
   relay.stop();
   relay.dropAll();
-  await page.waitForFunction(() => globalThis.hallcastStage.relayState === 'reconnecting', null, { timeout: 5000 });
-  assert.equal(await page.locator('.status-banner').isVisible(), true);
+  // The status line says so while the connection is down (checked in the same task as the state).
+  await page.waitForFunction(() => globalThis.hallcastStage.relayState === 'reconnecting' &&
+    !document.querySelector('.status-banner').hidden, null, { timeout: 5000, polling: 'raf' });
   relay.start();  // timestamps start again from 0, as after a streamer restart
   await page.waitForFunction((g) => globalThis.hallcastStage.player.generation > g &&
     document.querySelector('video').currentTime > 1.5, gen, { timeout: 20000, polling: 100 });
-  assert.equal(await page.locator('.status-banner').isVisible(), false);
+  await page.waitForSelector('.status-banner', { state: 'hidden', timeout: 5000 });
   relay.stop();
   await page.close();
 });
