@@ -8,6 +8,7 @@ import { start, waitForLine } from './processes.mjs';
 
 export const HALL = 'hoi-truong';
 const STARTUP_MS = 15000;
+const MAX_CONNECTIONS = 19000;  // relay.max_connections in the benchmark's config
 
 export function makeTokens() {
   const t = () => crypto.randomBytes(18).toString('base64url');
@@ -39,8 +40,8 @@ end = ${iso(now + 4 * 3600e3)}
 [relay]
 listen = "127.0.0.1:0"
 state_dir = "${stateDir}"
-max_connections = 19000
-max_connections_per_address = 19000
+max_connections = ${MAX_CONNECTIONS}
+max_connections_per_address = ${MAX_CONNECTIONS}
 
 [auth.publisher]
 token = "${tokens.publisher}"
@@ -64,12 +65,17 @@ export async function startServer(kind, { binDir, repoDir, tokens }) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `hallcast-bench-${kind}-`));
   const cleanup = () => fs.rmSync(tmp, { recursive: true, force: true });
   let proc, ready;
-  if (kind === 'relay') {
+  if (kind === 'relay' || kind === 'relay-fdlimit') {
     const stateDir = path.join(tmp, 'state');
     fs.mkdirSync(stateDir);
     const config = path.join(tmp, 'bench.toml');
     fs.writeFileSync(config, relayConfig(stateDir, tokens));
-    proc = start('relay', path.join(binDir, 'hallcast-relay'), ['--config', config, '--listen', '127.0.0.1:0']);
+    const relay = [path.join(binDir, 'hallcast-relay'), '--config', config, '--listen', '127.0.0.1:0'];
+    // relay-fdlimit: the same relay with RLIMIT_NOFILE equal to its fd_limit_per_thread
+    // (max_connections + 64), so libwebsockets keeps its O(1) fd lookup (docs/performance.md).
+    proc = kind === 'relay'
+      ? start(kind, relay[0], relay.slice(1))
+      : start(kind, '/bin/sh', ['-c', `ulimit -n ${MAX_CONNECTIONS + 64} && exec "$0" "$@"`, ...relay]);
     ready = /hallcast-relay listening on ([\d.]+):(\d+)/;
   } else if (kind === 'peer') {
     proc = start('peer', process.execPath, [path.join(repoDir, 'bench/peer/server.mjs'), '--listen', '127.0.0.1:0', '--hall', HALL], {
@@ -77,7 +83,7 @@ export async function startServer(kind, { binDir, repoDir, tokens }) {
     });
     ready = /hallcast-peer listening on ([\d.]+):(\d+)/;
   } else {
-    throw new Error(`unknown server "${kind}" (relay or peer)`);
+    throw new Error(`unknown server "${kind}" (relay, relay-fdlimit or peer)`);
   }
   try {
     const m = await waitForLine(proc, ready, STARTUP_MS);

@@ -69,10 +69,15 @@ int captions_vtt(RelayServer::Impl& impl, lws* wsi, PerSession* pss, const std::
   }
   std::vector<FinalCaption> none;
   if (!lines) lines = &none;
-  int64_t origin = s ? std::chrono::duration_cast<std::chrono::milliseconds>(
-                           s->start.time_since_epoch()).count()
-                     : (lines->empty() ? 0 : lines->front().t);
-  if (!lines->empty()) origin = std::min(origin, lines->front().t);
+  // Cue times count from the session's start when the captions were written during it (a
+  // replayed schedule from another day would give absurd offsets), else from the first caption.
+  int64_t origin = lines->empty() ? 0 : lines->front().t;
+  if (s && !lines->empty()) {
+    auto ms = [](config::TimePoint t) {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+    };
+    if (origin >= ms(s->start) && origin <= ms(s->end)) origin = ms(s->start);
+  }
   return respond(wsi, pss, HTTP_STATUS_OK, "text/vtt; charset=utf-8", to_webvtt(*lines, origin));
 }
 

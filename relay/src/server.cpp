@@ -102,6 +102,8 @@ int RelayServer::run() {
   info.user = impl_.get();
   info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
   info.timeout_secs = static_cast<unsigned>(rc.header_timeout_s);
+  info.timeout_secs_ah_idle = static_cast<unsigned>(rc.header_timeout_s);  // headers must finish
+  info.keepalive_timeout = rc.header_timeout_s;
   info.retry_and_idle_policy = &retry;
   info.fd_limit_per_thread = static_cast<unsigned>(rc.max_connections) + 64;
   info.vhost_name = "default";

@@ -80,7 +80,7 @@ std::string ProgramPipeline::describe() const {
                     ns(limits::kOutputQueueMs);
     // alignment=7: srtsink needs whole 7-packet groups (PLATFORM-NOTES); no clock sync and no
     // waiting for a caller, so an absent or slow SRT peer never holds the program back.
-    d += " vtee." + q + " ! h264parse ! video/x-h264,stream-format=byte-stream,alignment=au ! tsmux."
+    d += " vtee." + q + " ! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au ! tsmux."
          " atee." + q + " ! aacparse ! tsmux."
          " mpegtsmux name=tsmux alignment=7 ! srtsink name=srtout uri=" +
          launch_quote("srt://" + opts_.srt_listen + "?mode=listener") +
@@ -116,12 +116,14 @@ void ProgramPipeline::add_inputs() {
   GstElement* p = pipeline_.get();
   auto comp = child(p, "comp");
   auto amix = child(p, "amix");
-  GstPtr<GstCaps> vcaps(gst_caps_from_string(video_caps(opts_.format).c_str()));
-  GstPtr<GstCaps> acaps(gst_caps_from_string(audio_caps().c_str()));
+  auto caps_unref = [](GstCaps* c) { gst_caps_unref(c); };
+  std::unique_ptr<GstCaps, decltype(caps_unref)> vcaps(gst_caps_from_string(video_caps(opts_.format).c_str()), caps_unref);
+  std::unique_ptr<GstCaps, decltype(caps_unref)> acaps(gst_caps_from_string(audio_caps().c_str()), caps_unref);
   auto make_src = [&](GstCaps* caps, GstElement* mixer, GstPad** pad_out) {
     GstElement* src = gst_element_factory_make("appsrc", nullptr);
     g_object_set(src, "is-live", TRUE, "format", GST_FORMAT_TIME, "caps", caps, "min-latency",
-                 static_cast<gint64>(0), "max-buffers", static_cast<guint64>(limits::kSourceQueueBuffers),
+                 static_cast<gint64>(0), "max-buffers", static_cast<guint64>(0), "max-bytes", static_cast<guint64>(0),
+                 "max-time", static_cast<guint64>(limits::kSourceQueueMs * GST_MSECOND),
                  "block", FALSE, nullptr);
     gst_util_set_object_arg(G_OBJECT(src), "leaky-type", "downstream");
     gst_bin_add(GST_BIN(p), src);

@@ -64,8 +64,9 @@ TEST(CaptionBoard, LongFinalCaptionIsPagedThenExpires) {
   EXPECT_EQ(b.visible(0), (std::vector<std::string>{all[0], all[1]}));
   EXPECT_EQ(b.visible(2600), (std::vector<std::string>{all[2], all[3]}));
   // The last page stays, then the caption goes away.
-  EXPECT_FALSE(b.visible(20000).empty());
-  EXPECT_TRUE(b.visible(60000).empty());
+  EXPECT_EQ(b.visible(12000).back(), all.back());  // 4 pages of 2.5 s, then held 7 s
+  EXPECT_FALSE(b.visible(14000).empty());
+  EXPECT_TRUE(b.visible(15000).empty());
 }
 
 TEST(CaptionBoard, FinalReplacesPartialAndClearEmpties) {

@@ -40,7 +40,9 @@ struct Ports {
 
 std::string write_config(const TempDir& dir, const Ports& p) {
   auto now = std::chrono::system_clock::now();
-  std::string toml = R"(log_level = "info"
+  std::string toml = R"([log]
+level = "info"
+
 [event]
 id = "thanh-hoa-2022-test"
 name = "Ngày Chuyển đổi số tỉnh Thanh Hóa 2022"
@@ -78,8 +80,7 @@ video_bitrate_kbps = 1000
 keyframe_interval_ms = 1000
 
 [outputs]
-relay_url = "ws://127.0.0.1:)" + std::to_string(p.relay) + R"("
-srt_latency_ms = 40
+)" + (p.relay != 0 ? "relay_url = \"ws://127.0.0.1:" + std::to_string(p.relay) + "\"\n" : "") + R"(srt_latency_ms = 40
 
 [relay]
 listen = "127.0.0.1:0"

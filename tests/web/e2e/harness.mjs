@@ -193,7 +193,11 @@ export class Rig {
       stateDir: this.stateDir }));
     this.streamer = new Child('hallcast-streamer', [STREAMER_BIN, '--config',
       this.streamerConfig]);
-    await this.waitLive(30000);
+    const died = this.streamer.exited.then(({ code, sig }) => {
+      throw new Error(`hallcast-streamer exited (${code ?? sig}) before going live\n${this.streamer.tail()}`);
+    });
+    await Promise.race([this.waitLive(30000), died]);
+    died.catch(() => {});  // a later exit is reported by the tests that need the stream
   }
 
   async apiState() {

@@ -16,8 +16,9 @@ inline constexpr int kMixLatencyMs = 60;
 // A source whose mapped timestamps drift this far from the program clock is re-anchored
 // (pipeline restart, file loop, clock step).
 inline constexpr int64_t kResyncThresholdMs = 250;
-// Frames (video) / buffers (audio) an appsrc may hold before the oldest is dropped.
-inline constexpr unsigned kSourceQueueBuffers = 4;
+// What a program input (appsrc) may hold before its oldest buffer is dropped: the mixers take a
+// buffer only once their output reaches its time (kMixLatencyMs later), so this must exceed that.
+inline constexpr int kSourceQueueMs = 300;
 // How often the watchdog looks at every source's last-buffer time.
 inline constexpr int kWatchdogTickMs = 50;
 // Output branch queues: what a slow consumer (SRT peer) may hold before frames are dropped.
