@@ -4,22 +4,23 @@
 #   scripts/test.sh                 build/ , every test
 #   scripts/test.sh -L unit         extra arguments go to ctest
 #   scripts/test.sh --sanitize      build-asan/ with AddressSanitizer + UBSan
+#   HALLCAST_BUILD_DIR=DIR          build somewhere else (keeps DIR's CMake cache)
 #
 # Exit status: ctest's (0 = every test passed).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
-build="$root/build"
+build="${HALLCAST_BUILD_DIR:-$root/build}"
 cmake_args=(-G Ninja -DHALLCAST_WERROR=ON)
 ctest_args=()
 for arg in "$@"; do
   case "$arg" in
     --sanitize)
-      build="$root/build-asan"
+      build="${HALLCAST_BUILD_DIR:-$root/build-asan}"
       cmake_args+=(-DHALLCAST_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
       ;;
     -h|--help)
-      sed -n '2,9s/^# \{0,1\}//p' "$0"
+      sed -n '2,10s/^# \{0,1\}//p' "$0"
       exit 0
       ;;
     *) ctest_args+=("$arg") ;;
@@ -35,7 +36,7 @@ jobs="$(nproc 2>/dev/null || echo 2)"
 cmake -S "$root" -B "$build" "${cmake_args[@]}"
 nice ninja -C "$build" -j "$jobs"
 
-if [ "$build" = "$root/build-asan" ]; then
+if [[ " ${cmake_args[*]} " == *" -DHALLCAST_SANITIZE=ON "* ]]; then
   # Leak reports from the GLib/GStreamer type system's one-time allocations are not ours.
   export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
   export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"

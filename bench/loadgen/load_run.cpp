@@ -95,6 +95,7 @@ nlohmann::json LoadRun::measure(const std::vector<size_t>& viewers, uint64_t win
       {"caption_lag", lag_json(window_.caption_lag)},
       {"net_moved", moved(net0, net1)},
       {"loadgen_cpu_cores", (self1.cpu_s - self0.cpu_s) / secs},
+      {"loadavg_1min", machine_info()["loadavg"][0]},
   };
   if (slow > 0) {
     j["slow"] = {{"delivered", expected ? double(slow_got) / double(slow * expected) : 0.0},

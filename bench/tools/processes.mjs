@@ -2,8 +2,16 @@
 // with a deadline, stop it with SIGTERM (SIGKILL after a grace period).
 import { spawn } from 'node:child_process';
 
+// Every child runs in its own session (detached), hence its own scheduler autogroup: with
+// kernel.sched_autogroup_enabled = 1 the CPU is shared fairly between sessions, so a server
+// in the runner's session would compete with the load generator for one share.
+const live = new Set();
+process.on('exit', () => { for (const c of live) c.kill('SIGKILL'); });
+
 export function start(name, cmd, args, { env = {}, quiet = false } = {}) {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  live.add(child);
+  child.on('exit', () => live.delete(child));
   const proc = { name, child, stdout: '', stderrTail: [], exited: null };
   child.stdout.setEncoding('utf8');
   child.stderr.setEncoding('utf8');

@@ -22,7 +22,6 @@ const METRICS = [
   ['slow_others_p99', 'slow test (1000, 5 % at half speed): others’ p99', 'ms', (r) => r.slow?.lag?.p99_ms],
   ['slow_others_delivered', 'slow test: others delivered', '%', (r) => pct(r.slow?.delivered)],
   ['slow_caption_p99', 'slow test: others’ caption p99', 'ms', (r) => r.slow?.caption_lag?.p99_ms],
-  ['slow_gaps', 'slow test: slow viewers’ skipped-fragment gaps', '', (r) => r.slow?.slow?.sequence_gaps],
   ['loadgen_2000', 'load generator CPU @2000', 'cores', (r) => stepAt(r, 2000)?.loadgen_cpu_cores],
 ];
 
@@ -40,8 +39,12 @@ export function summarize(runs, servers) {
   const out = {};
   for (const [name, label, unit, get] of METRICS) {
     const row = { label, unit };
-    for (const s of servers) row[s] = stats(runs.filter((r) => r.server === s).map(get));
-    if (row.relay && row.peer && row.peer.median) row.ratio = row.relay.median / row.peer.median;
+    row.stats = {};
+    row.ratio = {};
+    for (const s of servers) row.stats[s] = stats(runs.filter((r) => r.server === s).map(get));
+    for (const s of servers) {
+      if (s !== 'peer' && row.stats[s] && row.stats.peer?.median) row.ratio[s] = row.stats[s].median / row.stats.peer.median;
+    }
     out[name] = row;
   }
   out.flags = runs.flatMap((r) => [...(r.ramp?.steps ?? []), ...(r.slow ? [{ ...r.slow, viewers: `slow ${r.slow.viewers}` }] : [])]
@@ -60,18 +63,20 @@ export function markdown(meta, summary, runs) {
   lines.push(`Run ${meta.when} on ${m.cpu ?? '?'}, ${m.cores ?? '?'} cores, ${m.kernel ?? '?'}, Node ${meta.node}; `
     + `stream ${meta.bitrate_kbps} kbit/s, ${meta.fps} fragments/s, keyframe every ${meta.gop}; ${runs.length} runs in ${meta.minutes.toFixed(1)} min.`, '');
   lines.push('Load average (1 min) before → after each run: ' + runs.map((r) => `${r.server}#${r.repeat + 1} ${r.machine_before.loadavg[0]}→${r.machine_after.loadavg[0]}`).join(', '), '');
-  lines.push(`| metric | unit | ${servers.join(' | ')} | ${servers.includes('peer') && servers.includes('relay') ? 'relay / peer' : ''} |`);
-  lines.push(`|---|---|${servers.map(() => '---:').join('|')}|---:|`);
+  const ratios = servers.includes('peer') ? servers.filter((s) => s !== 'peer') : [];
+  lines.push(`| metric | unit | ${[...servers, ...ratios.map((s) => `${s} / peer`)].join(' | ')} |`);
+  lines.push(`|---|---|${[...servers, ...ratios].map(() => '---:').join('|')}|`);
   for (const [name, row] of Object.entries(summary)) {
     if (name === 'flags') continue;
-    lines.push(`| ${row.label} | ${row.unit} | ${servers.map((s) => cell(row[s])).join(' | ')} | ${row.ratio !== undefined ? fmt(row.ratio) : '–'} |`);
+    const cells = [...servers.map((s) => cell(row.stats[s])), ...ratios.map((s) => (row.ratio[s] !== undefined ? fmt(row.ratio[s]) : '–'))];
+    lines.push(`| ${row.label} | ${row.unit} | ${cells.join(' | ')} |`);
   }
   lines.push('', 'Medians of the repeats, (min–max) across them.', '');
-  lines.push('### Every step', '', '| server | # | viewers | delivered % | lag p50 / p99 / max ms | caption p99 ms | Gbit/s | server cores | server RSS MiB | load gen cores | kernel drops / retransmits |', '|---|---|---:|---:|---|---:|---:|---:|---:|---:|---|');
+  lines.push('### Every step', '', '| server | # | viewers | delivered % | lag p50 / p99 / max ms | caption p99 ms | Gbit/s | server cores | server RSS MiB | load gen cores | load avg | kernel drops / retransmits |', '|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|');
   for (const r of runs) {
     for (const s of [...(r.ramp?.steps ?? []), ...(r.slow ? [{ ...r.slow, viewers: `${r.slow.viewers} (5 % slow)` }] : [])]) {
       const moved = Object.entries(s.net_moved ?? {}).map(([k, v]) => `${k} ${v}`).join(', ') || '–';
-      lines.push(`| ${r.server} | ${r.repeat + 1} | ${s.viewers} | ${fmt(s.delivered * 100)} | ${fmt(s.lag.p50_ms)} / ${fmt(s.lag.p99_ms)} / ${fmt(s.lag.max_ms)} | ${fmt(s.caption_lag.p99_ms)} | ${fmt(s.delivered_gbit_s)} | ${fmt(s.server?.cpu_cores)} | ${fmt((s.server?.rss_kib ?? 0) / 1024)} | ${fmt(s.loadgen_cpu_cores)} | ${moved} |`);
+      lines.push(`| ${r.server} | ${r.repeat + 1} | ${s.viewers} | ${fmt(s.delivered * 100)} | ${fmt(s.lag.p50_ms)} / ${fmt(s.lag.p99_ms)} / ${fmt(s.lag.max_ms)} | ${fmt(s.caption_lag.p99_ms)} | ${fmt(s.delivered_gbit_s)} | ${fmt(s.server?.cpu_cores)} | ${fmt((s.server?.rss_kib ?? 0) / 1024)} | ${fmt(s.loadgen_cpu_cores)} | ${fmt(s.loadavg_1min)} | ${moved} |`);
     }
   }
   lines.push('');

@@ -81,7 +81,7 @@ Overlays::Overlays(const config::Config& cfg, const ScreenSettings& screen, GstB
                geo_.margin_y + int(geo_.caption_px * 1.4 * limits::kCaptionLines) + geo_.margin_y,
                nullptr);
   g_object_set(sb_event_.element, "ypad", int(height * 0.14), nullptr);
-  g_object_set(sb_clock_.element, "ypad", int(height * 0.10), nullptr);
+  g_object_set(sb_clock_.element, "ypad", int(height * 0.24), nullptr);  // clear of captions
 }
 
 Overlays::~Overlays() {
@@ -97,9 +97,10 @@ void Overlays::init_layer(Layer& layer, const char* name, const char* weight, in
   g_object_set(o, "font-desc", font_desc(weight, px).c_str(), "auto-resize", FALSE, "text", "",
                "silent", TRUE, "xpad", geo_.margin_x, "ypad", geo_.margin_y, "draw-shadow", TRUE,
                "draw-outline", TRUE, "shaded-background", shaded, "shading-value", 160u,
-               "line-alignment", 1 /* center */, nullptr);
+               nullptr);
   gst_util_set_object_arg(o, "valignment", valign);
   gst_util_set_object_arg(o, "halignment", halign);
+  gst_util_set_object_arg(o, "line-alignment", halign);  // lines flush with their corner
   gst_util_set_object_arg(o, "wrap-mode", "wordchar");  // a safety net behind our own wrapping
 }
 
@@ -164,8 +165,9 @@ void Overlays::tick(config::TimePoint now, int64_t now_ms) {
 
   const std::string clock = format_clock(now, cfg_.event.timezone);
   std::string corner;
-  if (screen_.has_overlay("event")) corner = cfg_.event.name;
-  if (screen_.has_overlay("clock")) corner += (corner.empty() ? "" : "\n") + clock;
+  // The standby screen shows both already.
+  if (screen_.has_overlay("event") && !standby_) corner = cfg_.event.name;
+  if (screen_.has_overlay("clock") && !standby_) corner += (corner.empty() ? "" : "\n") + clock;
   show(corner_, corner, esc(corner), false);
 
   StandbyText sb = make_standby_text(cfg_, screen_.display.hall, now);

@@ -96,6 +96,7 @@ void Player::select(int64_t now_us) {
   g_object_set(selector_, "active-pad", pad != nullptr ? pad : standby_pad_, nullptr);
   if (pad != nullptr) gst_object_unref(pad);
   showing_ = want;
+  overlays_->set_standby(want == Showing::Standby);
   log()->info("showing {}", to_string(want));
   if (on_showing) on_showing(want);
 }

@@ -62,7 +62,9 @@ std::unique_ptr<Receiver> Receiver::make_srt(const SrtInput& in, VideoFormat fmt
   GstElement* bin = parse_bin(desc);
   gst_object_ref_sink(bin);
   GstElement* src = gst_bin_get_by_name(GST_BIN(bin), "src");
-  g_object_set(src, "uri", in.url.c_str(), "latency", in.latency_ms, nullptr);
+  // One retry policy (the player's back-off), not srtsrc's own reconnect loop as well.
+  g_object_set(src, "uri", in.url.c_str(), "latency", in.latency_ms, "auto-reconnect", FALSE,
+               nullptr);
   if (!in.passphrase.empty()) g_object_set(src, "passphrase", in.passphrase.c_str(), nullptr);
   gst_object_unref(src);
   add_ghost_src(bin);

@@ -54,8 +54,7 @@ size_t Hub::connections_from(const std::string& peer) const {
 
 size_t Hub::viewers() const {
   size_t n = 0;
-  for (const auto& h : halls_)
-    for (auto* s : h->clients) n += s->channel == Channel::Live;
+  for (const auto& h : halls_) n += h->live_clients;
   return n;
 }
 
@@ -120,21 +119,24 @@ void Hub::open(Session* s, const std::string& bearer) {
                               s->hall, s->role != Role::None ? " as " + std::string(to_string(s->role)) : "");
 }
 
+void Hub::leave(Session* s) {
+  Hall* h = hall(s->hall);
+  if (h && h->clients.erase(s) && s->channel == Channel::Live) --h->live_clients;
+}
+
 void Hub::join(Session* s, Hall& h) {
-  if (Hall* old = hall(s->hall)) old->clients.erase(s);
+  leave(s);
   s->hall = h.id;
   s->cursor = ViewerCursor{};
-  h.clients.insert(s);
+  if (h.clients.insert(s).second && s->channel == Channel::Live) ++h.live_clients;
   send(s, hello(s));
   if (s->channel == Channel::Live) lws_callback_on_writable(s->wsi);
 }
 
 void Hub::close(Session* s) {
   lws_sul_cancel(&s->auth_timer.sul);
-  if (Hall* h = hall(s->hall)) {
-    h->clients.erase(s);
-    if (h->publisher == s) detach_publisher(s);
-  }
+  leave(s);
+  if (Hall* h = hall(s->hall); h && h->publisher == s) detach_publisher(s);
   if (s->counted) {
     --total_;
     if (--per_address_[s->peer] == 0) per_address_.erase(s->peer);
@@ -244,8 +246,7 @@ void Hub::tick(int64_t now) {
   (void)now;
   size_t total = viewers();
   for (auto& h : halls_) {
-    size_t n = 0;
-    for (auto* s : h->clients) n += s->channel == Channel::Live;
+    size_t n = h->live_clients;
     if (n != h->viewers_announced) {
       h->viewers_announced = n;
       broadcast(*h, Json{{"type", "viewers"}, {"hall", h->id}, {"count", n}, {"total", total}}, false);

@@ -32,6 +32,7 @@ struct Hall {
   Session* publisher = nullptr;
   Json state;  // the last state from the streamer (program, layout, sources...)
   std::set<Session*> clients;  // live and control sessions on this hall
+  size_t live_clients = 0;     // how many of them are on the live channel
   size_t viewers_announced = SIZE_MAX;
 };
 
@@ -87,6 +88,7 @@ class Hub {
   void media_in(Session* s, Hall& h, std::vector<uint8_t>&& frame);
   void wake_viewers(Hall& h);
   void join(Session* s, Hall& h);
+  void leave(Session* s);
 
   const config::Config& cfg_;
   std::vector<std::unique_ptr<Hall>> halls_;

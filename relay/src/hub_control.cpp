@@ -216,8 +216,7 @@ Json Hub::hello(const Session* s) const {
   const Hall& h = *const_cast<Hub*>(this)->hall(s->hall);
   Json halls = Json::array();
   for (const auto& x : cfg_.halls) halls.push_back({{"id", x.id}, {"name", x.name}});
-  size_t viewers = 0;
-  for (auto* c : h.clients) viewers += c->channel == Channel::Live;
+  size_t viewers = h.live_clients;
   const auto& e = cfg_.event;
   return Json{{"type", "hello"},   {"protocol", 1}, {"hall", h.id},
               {"halls", halls},    {"role", to_string(s->role)},
@@ -230,8 +229,7 @@ Json Hub::hello(const Session* s) const {
 Json Hub::api_state() const {
   Json halls = Json::array();
   for (const auto& h : halls_) {
-    size_t viewers = 0;
-    for (auto* c : h->clients) viewers += c->channel == Channel::Live;
+    size_t viewers = h->live_clients;
     Json st = state_event(*h);
     halls.push_back({{"id", h->id},
                      {"name", cfg_.find_hall(h->id)->name},

@@ -161,6 +161,7 @@ void Fmp4Muxer::write_video(std::span<const uint8_t> au, int64_t pts_us, bool ke
 void Fmp4Muxer::write_audio(std::span<const uint8_t> frame, int64_t pts_us) {
   std::lock_guard lock(mu_);
   if (!open_ || !started_ || pts_us < base_us_) {
+    if (started_) log()->info("audio before start {} {}", pts_us, base_us_);
     ++dropped_;
     return;
   }
@@ -174,7 +175,7 @@ void Fmp4Muxer::write_audio(std::span<const uint8_t> frame, int64_t pts_us) {
   pkt->flags |= AV_PKT_FLAG_KEY;
   int rc = av_write_frame(ctx_, pkt);
   av_packet_free(&pkt);
-  if (rc < 0) ++dropped_;
+  if (rc < 0 && dropped_++ == 0) log()->warn("fmp4: audio frame not muxed: {}", av_error(rc));
 }
 
 uint64_t Fmp4Muxer::fragments() const {

@@ -69,8 +69,6 @@ Result run(const std::string& binary, std::vector<std::string> args,
   return r;
 }
 
-std::string slurp(const fs::path& p) { return testsupport::read_file(p.string()); }
-
 // One install per test process (ctest runs each test in its own process).
 class InstalledTree : public ::testing::Test {
  protected:
@@ -147,8 +145,8 @@ TEST_F(InstalledTree, UnitsPointAtInstalledFiles) {
 TEST_F(InstalledTree, ExampleConfigsAndDocsInstalled) {
   const fs::path share = prefix() / "share";
   for (const auto& f : files_under(HALLCAST_SOURCE_DIR "/config")) {
-    if (fs::path(f).extension() == ".toml")
-      EXPECT_TRUE(fs::exists(share / "hallcast/config" / f)) << f;
+    if (fs::path(f).extension() != ".toml") continue;
+    EXPECT_TRUE(fs::exists(share / "hallcast/config" / f)) << f;
   }
   EXPECT_TRUE(fs::exists(share / "doc/hallcast/operations.md"));
   EXPECT_TRUE(fs::exists(share / "doc/hallcast/README.md"));

@@ -38,6 +38,8 @@ class Overlays {
 
   void set_caption(const CaptionEvent& caption, int64_t now_ms);
   void set_title(const TitleEvent& title);
+  // Whether the standby screen is showing (it has its own event name and clock).
+  void set_standby(bool standby) { standby_ = standby; }
   // Paging, expiry, clock, standby schedule and fades; call from a main-loop timer.
   void tick(config::TimePoint now, int64_t now_ms);
   // What each overlay shows now, as plain text (before escaping), for the screenshot hook.
@@ -60,7 +62,7 @@ class Overlays {
   const ScreenSettings& screen_;
   OverlayGeometry geo_;
   CaptionBoard captions_;
-  std::string caption_shown_;
+  bool standby_ = true;
   Layer title_, lower_, caption_, corner_, sb_event_, sb_session_, sb_clock_;
 };
 
