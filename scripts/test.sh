@@ -37,7 +37,7 @@ cmake -S "$root" -B "$build" "${cmake_args[@]}"
 nice ninja -C "$build" -j "$jobs"
 
 if [[ " ${cmake_args[*]} " == *" -DHALLCAST_SANITIZE=ON "* ]]; then
-  # Leak reports from the GLib/GStreamer type system's one-time allocations are not ours.
+  # Defaults only: options already in the environment win.
   export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
   export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 fi

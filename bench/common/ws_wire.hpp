@@ -58,9 +58,25 @@ class FrameParser {
   // frame. Returns false on a protocol error (masked server frame, bad continuation).
   template <class OnMessage>
   bool feed(const uint8_t* p, size_t n, OnMessage&& on_message);
+  // Payload bytes the caller may discard unread (recv with MSG_TRUNC): the rest of a binary
+  // data frame whose first kHeadBytes are already kept.
+  uint64_t skippable() const {
+    return in_payload_ && frame_opcode_ < kClose && msg_.opcode == kBinary && msg_.head_len == kHeadBytes
+               ? remaining_
+               : 0;
+  }
+  // Accounts for n (<= skippable()) discarded bytes; completes the message if they were its last.
+  template <class OnMessage>
+  void skip(uint64_t n, OnMessage&& on_message) {
+    msg_.size += n;
+    remaining_ -= n;
+    if (remaining_ == 0) finish_frame(on_message);
+  }
 
  private:
   bool parse_header();  // hdr_ complete -> frame fields; false on protocol error
+  template <class OnMessage>
+  void finish_frame(OnMessage&& on_message);
 
   std::array<uint8_t, 14> hdr_{};
   size_t hdr_len_ = 0;
@@ -94,18 +110,21 @@ bool FrameParser::feed(const uint8_t* p, size_t n, OnMessage&& on_message) {
     p += k;
     n -= k;
     remaining_ -= k;
-    if (remaining_ == 0) {
-      in_payload_ = false;
-      hdr_len_ = 0;
-      if (frame_opcode_ >= kClose) {
-        on_message(ctrl_);
-      } else if (frame_fin_) {
-        in_message_ = false;
-        on_message(msg_);
-      }
-    }
+    if (remaining_ == 0) finish_frame(on_message);
   }
   return true;
+}
+
+template <class OnMessage>
+void FrameParser::finish_frame(OnMessage&& on_message) {
+  in_payload_ = false;
+  hdr_len_ = 0;
+  if (frame_opcode_ >= kClose) {
+    on_message(ctrl_);
+  } else if (frame_fin_) {
+    in_message_ = false;
+    on_message(msg_);
+  }
 }
 
 }  // namespace hallcast::bench

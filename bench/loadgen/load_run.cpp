@@ -48,75 +48,74 @@ void LoadRun::connect_more(size_t n, size_t slow_every, std::vector<size_t>& int
 
 // One measurement window over `viewers` (their slow flag splits the statistics).
 nlohmann::json LoadRun::measure(const std::vector<size_t>& viewers, uint64_t window_ms) {
-  uint64_t w0 = media::wall_clock_us();
-  uint64_t w1 = w0 + window_ms * 1000;
-  window_.open(w0, w1);
+  WindowSamples ws;
+  ws.w0 = media::wall_clock_us();
+  ws.w1 = ws.w0 + window_ms * 1000;
+  window_.open(ws.w0, ws.w1);
   pool_.reset_window_counts();
-  NetCounters net0 = read_net_counters();
-  ProcessSample s0 = sample_server(), self0 = sample_process(getpid());
-  pool_.pump_until(w1);
-  ProcessSample s1 = sample_server(), self1 = sample_process(getpid());
-  NetCounters net1 = read_net_counters();
-  pool_.pump_until(w1 + opts_.grace_ms * 1000);
+  ws.net0 = read_net_counters();
+  ws.server0 = sample_server();
+  ws.self0 = sample_process(getpid());
+  pool_.pump_until(ws.w1);
+  ws.server1 = sample_server();
+  ws.self1 = sample_process(getpid());
+  ws.net1 = read_net_counters();
+  pool_.pump_until(ws.w1 + opts_.grace_ms * 1000);
   window_.stop();
+  return summarize(viewers, ws);
+}
 
-  double secs = static_cast<double>(w1 - w0) / 1e6;
+nlohmann::json LoadRun::summarize(const std::vector<size_t>& viewers, const WindowSamples& ws) const {
+  double secs = static_cast<double>(ws.w1 - ws.w0) / 1e6;
   // Sequence numbers seen tell how many fragments the source sent in the window; if the server
   // delivered (almost) none of them in time, fall back to the source's nominal rate.
   uint64_t by_rate = static_cast<uint64_t>(opts_.fps * secs * kNominalShare);
   uint64_t expected = std::max(window_.fragments_in_window(), by_rate);
-  size_t normal = 0, slow = 0, failed = 0, dropped = 0, slow_dropped = 0;
-  uint64_t got = 0, slow_got = 0, slow_gaps = 0;
+  GroupCounts normal, slow;
+  size_t failed = 0;
   for (size_t i : viewers) {
     const Viewer& v = pool_.viewer(i);
     failed += v.failed;
-    if (v.slow) {
-      ++slow;
-      slow_got += v.window_msgs;
-      slow_dropped += v.dropped;
-      slow_gaps += v.seq_gaps;
-    } else {
-      ++normal;
-      got += v.window_msgs;
-      dropped += v.dropped;
-    }
+    GroupCounts& g = v.slow ? slow : normal;
+    ++g.viewers;
+    g.fragments += v.window_msgs;
+    g.dropped += v.dropped;
+    g.gaps += v.seq_gaps;
   }
   double gbps = static_cast<double>(window_.bytes_in) * 8 / secs / 1e9;
   nlohmann::json j = {
       {"viewers", viewers.size()},
-      {"slow_viewers", slow},
+      {"slow_viewers", slow.viewers},
       {"connect_failures", failed},
-      {"dropped_by_server", dropped},
+      {"dropped_by_server", normal.dropped},
       {"fragments_expected", expected},
       {"fragments_seen", window_.fragments_in_window()},
-      {"delivered", normal && expected ? static_cast<double>(got) / double(normal * expected) : 0.0},
+      {"delivered", normal.delivered(expected)},
       {"delivered_gbit_s", std::round(gbps * 1000) / 1000},
       {"lag", lag_json(window_.media_lag)},
       {"caption_lag", lag_json(window_.caption_lag)},
-      {"net_moved", moved(net0, net1)},
-      {"loadgen_cpu_cores", (self1.cpu_s - self0.cpu_s) / secs},
+      {"net_moved", moved(ws.net0, ws.net1)},
+      {"loadgen_cpu_cores", (ws.self1.cpu_s - ws.self0.cpu_s) / secs},
       {"loadavg_1min", machine_info()["loadavg"][0]},
   };
-  if (slow > 0) {
-    j["slow"] = {{"delivered", expected ? double(slow_got) / double(slow * expected) : 0.0},
-                 {"dropped_by_server", slow_dropped},
-                 {"sequence_gaps", slow_gaps},
+  if (slow.viewers > 0) {
+    j["slow"] = {{"delivered", slow.delivered(expected)},
+                 {"dropped_by_server", slow.dropped},
+                 {"sequence_gaps", slow.gaps},
                  {"lag", lag_json(window_.media_lag_slow)},
                  {"caption_lag", lag_json(window_.caption_lag_slow)}};
   }
-  if (s0.ok && s1.ok) {
-    double cores = (s1.cpu_s - s0.cpu_s) / (static_cast<double>(s1.at_us - s0.at_us) / 1e6);
+  if (ws.server0.ok && ws.server1.ok) {
+    double cores = (ws.server1.cpu_s - ws.server0.cpu_s) /
+                   (static_cast<double>(ws.server1.at_us - ws.server0.at_us) / 1e6);
+    double grown = double(ws.server1.rss_kib) - double(server_baseline_.rss_kib);
     j["server"] = {{"cpu_cores", cores},
                    {"cpu_per_gbit_s", gbps > 0 ? cores / gbps : 0.0},
-                   {"rss_kib", s1.rss_kib},
-                   {"rss_per_viewer_kib",
-                    viewers.empty() ? 0.0
-                                    : (double(s1.rss_kib) - double(server_baseline_.rss_kib)) /
-                                          double(viewers.size())}};
+                   {"rss_kib", ws.server1.rss_kib},
+                   {"rss_per_viewer_kib", viewers.empty() ? 0.0 : grown / double(viewers.size())}};
   }
-  const auto& lag = j["lag"];
   j["pass"] = j["delivered"].get<double>() >= opts_.min_delivered &&
-              lag["p99_ms"].get<double>() <= opts_.max_p99_ms && failed == 0;
+              j["lag"]["p99_ms"].get<double>() <= opts_.max_p99_ms && failed == 0;
   return j;
 }
 

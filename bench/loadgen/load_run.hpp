@@ -36,6 +36,22 @@ struct LoadOptions {
   uint64_t slow_window_ms = 6000;
 };
 
+// Readings taken at the edges of one measurement window.
+struct WindowSamples {
+  uint64_t w0 = 0, w1 = 0;
+  NetCounters net0, net1;
+  ProcessSample server0, server1, self0, self1;
+};
+
+// Per-group (normal / slow viewers) totals of one window.
+struct GroupCounts {
+  size_t viewers = 0;
+  uint64_t fragments = 0, dropped = 0, gaps = 0;
+  double delivered(uint64_t expected) const {
+    return viewers && expected ? double(fragments) / double(viewers * expected) : 0.0;
+  }
+};
+
 class LoadRun {
  public:
   explicit LoadRun(LoadOptions opts);
@@ -43,6 +59,7 @@ class LoadRun {
 
  private:
   nlohmann::json measure(const std::vector<size_t>& viewers, uint64_t window_ms);
+  nlohmann::json summarize(const std::vector<size_t>& viewers, const WindowSamples& ws) const;
   nlohmann::json ramp();
   nlohmann::json join_test();
   nlohmann::json slow_test();

@@ -87,7 +87,7 @@ std::string check_url(const std::string& s, const std::vector<std::string>& sche
     host = authority.substr(1, authority.size() - 2);
   }
   if (!(allow_empty_host && host.empty())) {
-    if (std::string e = check_host(host, authority.front() == '['); !e.empty()) {
+    if (std::string e = check_host(host, authority.starts_with('[')); !e.empty()) {
       return "'" + s + "' " + e;
     }
   }

@@ -10,7 +10,9 @@
 namespace hallcast::relay {
 namespace {
 
-Channel channel_of(lws* wsi) { return static_cast<Channel>(lws_get_protocol(wsi)->id); }
+Channel channel_of(lws* wsi) {
+  return static_cast<Channel>(lws_get_protocol(wsi)->id);
+}
 
 RelayServer::Impl& impl_of(lws* wsi) {
   return *static_cast<RelayServer::Impl*>(lws_context_user(lws_get_context(wsi)));
@@ -41,7 +43,8 @@ int filter(lws* wsi) {
   Channel ch = channel_of(wsi);
   if (requested_hall(wsi, impl.cfg).empty()) {
     ++impl.hub.metrics().rejected_connections;
-    logging::get("relay")->info("{} handshake from {} refused: unknown hall", to_string(ch), peer_address(wsi));
+    logging::get("relay")->info("{} handshake from {} refused: unknown hall", to_string(ch),
+                                peer_address(wsi));
     lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, "unknown hall");
     return 1;
   }
@@ -71,20 +74,22 @@ void established(lws* wsi, PerSession* pss) {
 
 int close_now(lws* wsi, Hub& hub, lws_close_status code, const char* reason) {
   ++hub.metrics().protocol_errors;
-  lws_close_reason(wsi, code, reinterpret_cast<unsigned char*>(const_cast<char*>(reason)), strlen(reason));
+  lws_close_reason(wsi, code, reinterpret_cast<unsigned char*>(const_cast<char*>(reason)),
+                   strlen(reason));
   return -1;
 }
 
 int receive(lws* wsi, Session* s, const uint8_t* in, size_t len) {
   auto& impl = impl_of(wsi);
-  size_t max = static_cast<size_t>(s->channel == Channel::Publish ? impl.cfg.relay.max_media_message_bytes
-                                                                  : impl.cfg.relay.max_control_message_bytes);
+  size_t max = static_cast<size_t>(s->channel == Channel::Publish
+                                       ? impl.cfg.relay.max_media_message_bytes
+                                       : impl.cfg.relay.max_control_message_bytes);
   if (s->rx.empty()) s->rx_binary = lws_frame_is_binary(wsi);
   // The frame header already told how much is coming: refuse before buffering any of it.
   size_t remaining = lws_remaining_packet_payload(wsi);
   if (s->rx.size() + len + remaining > max) {
-    logging::get("relay")->warn("{} client {}: message over {} bytes, closing", to_string(s->channel),
-                                s->peer, max);
+    logging::get("relay")->warn("{} client {}: message over {} bytes, closing",
+                                to_string(s->channel), s->peer, max);
     return close_now(wsi, impl.hub, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too big");
   }
   s->rx.insert(s->rx.end(), in, in + len);
@@ -97,7 +102,8 @@ int receive(lws* wsi, Session* s, const uint8_t* in, size_t len) {
   }
   std::string_view text(reinterpret_cast<const char*>(msg.data()), msg.size());
   if (!text::is_valid_utf8(text)) {
-    logging::get("relay")->warn("{} client {}: invalid UTF-8, closing", to_string(s->channel), s->peer);
+    logging::get("relay")->warn("{} client {}: invalid UTF-8, closing", to_string(s->channel),
+                                s->peer);
     return close_now(wsi, impl.hub, LWS_CLOSE_STATUS_INVALID_PAYLOAD, "invalid UTF-8");
   }
   impl.hub.on_text(s, text);

@@ -37,7 +37,8 @@ std::optional<std::string> clean_text(const Json& v, size_t max_points, std::str
 
 }  // namespace
 
-HallText::HallText(const config::Config& cfg, std::string hall) : cfg_(cfg), hall_(std::move(hall)) {
+HallText::HallText(const config::Config& cfg, std::string hall)
+    : cfg_(cfg), hall_(std::move(hall)) {
   schedule_ = cfg_.sessions_of_hall(hall_);
   std::stable_sort(schedule_.begin(), schedule_.end(),
                    [](auto* a, auto* b) { return a->start < b->start; });
@@ -54,8 +55,9 @@ TextResult HallText::caption(const Json& cmd, int64_t now_ms) {
   std::string err;
   auto max_len = static_cast<size_t>(cfg_.captions.max_length);
   auto text = clean_text(cmd.value("text", Json()), max_len, err);
-  if (!text) return TextResult::fail(err.find("longer") != std::string::npos ? "too_long"
-                                                                             : "bad_request", err);
+  if (!text)
+    return TextResult::fail(err.find("longer") != std::string::npos ? "too_long" : "bad_request",
+                            err);
   std::string lang = cfg_.captions.languages.empty() ? "vi" : cfg_.captions.languages.front();
   if (cmd.contains("lang")) {
     if (!cmd["lang"].is_string()) return TextResult::fail("bad_request", "lang must be a string");
@@ -66,20 +68,22 @@ TextResult HallText::caption(const Json& cmd, int64_t now_ms) {
   }
   bool final = true;
   if (cmd.contains("final")) {
-    if (!cmd["final"].is_boolean()) return TextResult::fail("bad_request", "final must be true or false");
+    if (!cmd["final"].is_boolean())
+      return TextResult::fail("bad_request", "final must be true or false");
     final = cmd["final"];
   }
   if (final && text->empty()) return TextResult::fail("bad_request", "a final caption needs text");
-  Json ev = {{"type", "caption"}, {"hall", hall_},     {"session", current_session(now_ms)},
-             {"lang", lang},      {"text", *text},    {"final", final},
+  Json ev = {{"type", "caption"}, {"hall", hall_}, {"session", current_session(now_ms)},
+             {"lang", lang},      {"text", *text}, {"final", final},
              {"t", now_ms}};
   if (cmd.contains("corrects")) {
     if (!cmd["corrects"].is_string() || !final)
       return TextResult::fail("bad_request", "corrects must be the id of a final caption");
     if (cmd["corrects"] != last_final_id_ || last_final_id_.empty())
-      return TextResult::fail("bad_correction", "only the last final caption (" +
-                                                    (last_final_id_.empty() ? "none" : last_final_id_) +
-                                                    ") can be corrected");
+      return TextResult::fail("bad_correction",
+                              "only the last final caption (" +
+                                  (last_final_id_.empty() ? "none" : last_final_id_) +
+                                  ") can be corrected");
     ev["corrects"] = last_final_id_;
   }
   ev["id"] = "c-" + std::to_string(next_caption_);  // a partial carries the id its final will get
@@ -127,7 +131,8 @@ TextResult HallText::title(const Json& cmd, int64_t now_ms) {
 }
 
 Json HallText::make_title_event(const config::Session& s, int speaker, int64_t now_ms) {
-  Json ev = {{"type", "title"}, {"hall", hall_}, {"session", s.id}, {"text", s.title}, {"t", now_ms}};
+  Json ev = {
+      {"type", "title"}, {"hall", hall_}, {"session", s.id}, {"text", s.title}, {"t", now_ms}};
   if (speaker >= 0) {
     const auto& sp = s.speakers[static_cast<size_t>(speaker)];
     ev["speaker"] = {{"name", sp.name}, {"role", sp.role}};
@@ -138,16 +143,19 @@ Json HallText::make_title_event(const config::Session& s, int speaker, int64_t n
 
 TextResult HallText::set_title(const Json& cmd, int64_t now_ms) {
   if (cmd.contains("session")) {
-    if (!cmd["session"].is_string()) return TextResult::fail("bad_request", "session must be a string");
+    if (!cmd["session"].is_string())
+      return TextResult::fail("bad_request", "session must be a string");
     const config::Session* s = cfg_.find_session(cmd["session"]);
     if (!s || s->hall != hall_)
-      return TextResult::fail("unknown_session", "no session '" + cmd["session"].get<std::string>() +
-                                                     "' in hall " + hall_);
+      return TextResult::fail(
+          "unknown_session",
+          "no session '" + cmd["session"].get<std::string>() + "' in hall " + hall_);
     int speaker = -1;
     if (cmd.contains("speaker")) {
       if (!cmd["speaker"].is_number_integer() || cmd["speaker"].get<int64_t>() < 0 ||
           cmd["speaker"].get<int64_t>() >= static_cast<int64_t>(s->speakers.size()))
-        return TextResult::fail("bad_request", "speaker must be an index into the session's speakers");
+        return TextResult::fail("bad_request",
+                                "speaker must be an index into the session's speakers");
       speaker = cmd["speaker"];
     }
     title_ = make_title_event(*s, speaker, now_ms);
@@ -191,8 +199,8 @@ TextResult HallText::step_title(int direction, int64_t now_ms) {
     return TextResult::fail("end_of_schedule", direction > 0 ? "already at the last title"
                                                              : "already at the first title");
   schedule_pos_ = pos;
-  title_ = make_title_event(*seq[static_cast<size_t>(pos)].first, seq[static_cast<size_t>(pos)].second,
-                            now_ms);
+  title_ = make_title_event(*seq[static_cast<size_t>(pos)].first,
+                            seq[static_cast<size_t>(pos)].second, now_ms);
   return {title_, true, {}, {}};
 }
 

@@ -18,26 +18,35 @@ int64_t now_ms() {
 
 std::string_view to_string(Channel c) {
   switch (c) {
-    case Channel::Live: return "live";
-    case Channel::Control: return "control";
-    case Channel::Publish: return "publish";
+    case Channel::Live:
+      return "live";
+    case Channel::Control:
+      return "control";
+    case Channel::Publish:
+      return "publish";
   }
   return "?";
 }
 
 Hall::Hall(const config::Config& cfg, const config::Hall& h, RingLimits limits)
-    : id(h.id), ring(limits), text(cfg, h.id), log(std::make_unique<CaptionLog>(cfg.relay.state_dir, h.id)),
+    : id(h.id),
+      ring(limits),
+      text(cfg, h.id),
+      log(std::make_unique<CaptionLog>(cfg.relay.state_dir, h.id)),
       state(Json::object()) {
   size_t n = 0;
   for (const auto& rec : log->read_all()) {
     text.replay(rec);
     ++n;
   }
-  if (n) logging::get("relay")->info("hall {}: replayed {} caption/title records from {}", id, n, log->path());
+  if (n)
+    logging::get("relay")->info("hall {}: replayed {} caption/title records from {}", id, n,
+                                log->path());
 }
 
 Hub::Hub(const config::Config& cfg) : cfg_(cfg), started_ms_(now_ms()) {
-  RingLimits rl{cfg.relay.viewer_backlog_ms, cfg.relay.lag_disconnect_ms, limits::kMaxRingFragments};
+  RingLimits rl{cfg.relay.viewer_backlog_ms, cfg.relay.lag_disconnect_ms,
+                limits::kMaxRingFragments};
   for (const auto& h : cfg.halls) halls_.push_back(std::make_unique<Hall>(cfg, h, rl));
 }
 
@@ -71,7 +80,9 @@ void Hub::send_buffer(Session* s, BufferRef b) {
   lws_callback_on_writable(s->wsi);
 }
 
-void Hub::send(Session* s, const Json& msg) { send_buffer(s, make_text(LWS_PRE, msg.dump())); }
+void Hub::send(Session* s, const Json& msg) {
+  send_buffer(s, make_text(LWS_PRE, msg.dump()));
+}
 
 void Hub::broadcast(Hall& h, const Json& msg, bool to_streamer) {
   BufferRef b = make_text(LWS_PRE, msg.dump());  // one buffer for everyone
@@ -115,8 +126,9 @@ void Hub::open(Session* s, const std::string& bearer) {
     if (s->channel == Channel::Live) s->role = Role::Viewer;
     join(s, *h);
   }
-  logging::get("relay")->info("{} client {} connected to hall {}{}", to_string(s->channel), s->peer,
-                              s->hall, s->role != Role::None ? " as " + std::string(to_string(s->role)) : "");
+  logging::get("relay")->info(
+      "{} client {} connected to hall {}{}", to_string(s->channel), s->peer, s->hall,
+      s->role != Role::None ? " as " + std::string(to_string(s->role)) : "");
 }
 
 void Hub::leave(Session* s) {
@@ -149,7 +161,8 @@ int Hub::write(Session* s) {
   // Closing: the queued text (e.g. the error saying why) goes first, then the close frame.
   if (s->close_code && s->text_out.empty()) {
     lws_close_reason(s->wsi, static_cast<lws_close_status>(s->close_code),
-                     reinterpret_cast<unsigned char*>(s->close_reason.data()), s->close_reason.size());
+                     reinterpret_cast<unsigned char*>(s->close_reason.data()),
+                     s->close_reason.size());
     return -1;
   }
   Hall* h = hall(s->hall);
@@ -168,7 +181,8 @@ int Hub::write(Session* s) {
                                     cfg_.relay.lag_disconnect_ms);
         static const char reason[] = "too slow";
         lws_close_reason(s->wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION,
-                         reinterpret_cast<unsigned char*>(const_cast<char*>(reason)), sizeof reason - 1);
+                         reinterpret_cast<unsigned char*>(const_cast<char*>(reason)),
+                         sizeof reason - 1);
         return -1;
       }
       if (next.kind == NextKind::Nothing) break;
@@ -211,7 +225,8 @@ void Hub::media_in(Session* s, Hall& h, std::vector<uint8_t>&& frame) {
   auto hdr = media::decode_header(frame);
   if (!hdr || frame.size() <= media::kFrameHeaderSize) {
     ++metrics_.protocol_errors;
-    send(s, make_error(Json::object(), "bad_frame", "binary frame without a valid 24-byte media header"));
+    send(s, make_error(Json::object(), "bad_frame",
+                       "binary frame without a valid 24-byte media header"));
     return;
   }
   metrics_.bytes_in += frame.size();
@@ -234,9 +249,11 @@ void Hub::on_binary(Session* s, std::vector<uint8_t>&& frame) {
   Hall* h = hall(s->hall);
   if (s->channel != Channel::Publish || !s->attached || !h || h->publisher != s) {
     ++metrics_.protocol_errors;
-    send(s, make_error(Json::object(), s->channel == Channel::Publish ? "unauthorized" : "bad_request",
-                       "binary frames are only accepted from an authenticated publisher"));
-    if (s->channel == Channel::Publish) close_with(s, LWS_CLOSE_STATUS_POLICY_VIOLATION, "unauthorized");
+    send(s,
+         make_error(Json::object(), s->channel == Channel::Publish ? "unauthorized" : "bad_request",
+                    "binary frames are only accepted from an authenticated publisher"));
+    if (s->channel == Channel::Publish)
+      close_with(s, LWS_CLOSE_STATUS_POLICY_VIOLATION, "unauthorized");
     return;
   }
   media_in(s, *h, std::move(frame));
@@ -249,7 +266,8 @@ void Hub::tick(int64_t now) {
     size_t n = h->live_clients;
     if (n != h->viewers_announced) {
       h->viewers_announced = n;
-      broadcast(*h, Json{{"type", "viewers"}, {"hall", h->id}, {"count", n}, {"total", total}}, false);
+      broadcast(*h, Json{{"type", "viewers"}, {"hall", h->id}, {"count", n}, {"total", total}},
+                false);
     }
     if (h->ring.live()) wake_viewers(*h);  // lag checks for viewers that never become writeable
   }

@@ -30,7 +30,7 @@ struct Hall {
   HallText text;
   std::unique_ptr<CaptionLog> log;
   Session* publisher = nullptr;
-  Json state;  // the last state from the streamer (program, layout, sources...)
+  Json state;                  // the last state from the streamer (program, layout, sources...)
   std::set<Session*> clients;  // live and control sessions on this hall
   size_t live_clients = 0;     // how many of them are on the live channel
   size_t viewers_announced = SIZE_MAX;
@@ -63,7 +63,7 @@ class Hub {
   void on_binary(Session* s, std::vector<uint8_t>&& frame);
   // Called on SERVER_WRITEABLE; returns -1 to close the connection.
   int write(Session* s);
-  void tick(int64_t now_ms);  // once a second: viewers counts, lag checks
+  void tick(int64_t now_ms);         // once a second: viewers counts, lag checks
   void auth_failed_now(Session* s);  // the delayed auth failure fires
 
   Json state_event(const Hall& h) const;

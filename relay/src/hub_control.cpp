@@ -26,7 +26,8 @@ void Hub::authenticate(Session* s, const std::string& token, const Json& cmd) {
   if (!fits) {
     // Never say which part was wrong, never log the token; answer late to slow guessing.
     ++metrics_.auth_failures;
-    logging::get("relay")->warn("{} client {}: authentication failed", to_string(s->channel), s->peer);
+    logging::get("relay")->warn("{} client {}: authentication failed", to_string(s->channel),
+                                s->peer);
     s->auth_pending = true;
     s->auth_timer.session = s;
     lws_sul_schedule(lws_get_context(s->wsi), 0, &s->auth_timer.sul, auth_delay_fired,
@@ -53,8 +54,9 @@ void Hub::attach_publisher(Session* s) {
   if (h.publisher && h.publisher != s) {
     if (cfg_.relay.publisher_policy != "takeover") {
       logging::get("relay")->warn("hall {}: second publisher from {} refused", h.id, s->peer);
-      send(s, make_error(Json::object(), "hall_busy",
-                         "hall " + h.id + " already has a publisher (relay.publisher_policy = reject)"));
+      send(s, make_error(
+                  Json::object(), "hall_busy",
+                  "hall " + h.id + " already has a publisher (relay.publisher_policy = reject)"));
       close_with(s, LWS_CLOSE_STATUS_POLICY_VIOLATION, "hall already has a publisher");
       return;
     }
@@ -88,7 +90,8 @@ void Hub::detach_publisher(Session* s) {
       continue;
     }
     if (auto origin = by_serial_.find(it->second.origin_serial); origin != by_serial_.end()) {
-      Json e = make_error(Json{{"type", it->second.type}}, "no_streamer", "the streamer disconnected");
+      Json e =
+          make_error(Json{{"type", it->second.type}}, "no_streamer", "the streamer disconnected");
       if (!it->second.original_id.is_null()) e["id"] = it->second.original_id;
       send(origin->second, e);
     }
@@ -113,9 +116,12 @@ void Hub::on_text(Session* s, std::string_view text) {
     return authenticate(s, msg["token"], msg);
   }
   switch (s->channel) {
-    case Channel::Control: return on_control(s, msg);
-    case Channel::Publish: return on_publisher_text(s, msg);
-    case Channel::Live: return on_live_text(s, msg);
+    case Channel::Control:
+      return on_control(s, msg);
+    case Channel::Publish:
+      return on_publisher_text(s, msg);
+    case Channel::Live:
+      return on_live_text(s, msg);
   }
 }
 
@@ -184,8 +190,10 @@ void Hub::route_answer(Session* s, Json msg) {
   pending_.erase(it);
   auto origin = by_serial_.find(pc.origin_serial);
   if (origin == by_serial_.end()) return;  // the operator left meanwhile
-  if (pc.original_id.is_null()) msg.erase("id");
-  else msg["id"] = pc.original_id;
+  if (pc.original_id.is_null())
+    msg.erase("id");
+  else
+    msg["id"] = pc.original_id;
   msg["ref"] = pc.type;
   send(origin->second, msg);
 }
@@ -218,12 +226,21 @@ Json Hub::hello(const Session* s) const {
   for (const auto& x : cfg_.halls) halls.push_back({{"id", x.id}, {"name", x.name}});
   size_t viewers = h.live_clients;
   const auto& e = cfg_.event;
-  return Json{{"type", "hello"},   {"protocol", 1}, {"hall", h.id},
-              {"halls", halls},    {"role", to_string(s->role)},
-              {"event", {{"id", e.id}, {"name", e.name}, {"organiser", e.organiser},
-                         {"venue", e.venue}, {"timezone", e.timezone}}},
-              {"state", state_event(h)}, {"title", h.text.title_json()},
-              {"captions", h.text.recent_json()}, {"viewers", viewers}};
+  return Json{{"type", "hello"},
+              {"protocol", 1},
+              {"hall", h.id},
+              {"halls", halls},
+              {"role", to_string(s->role)},
+              {"event",
+               {{"id", e.id},
+                {"name", e.name},
+                {"organiser", e.organiser},
+                {"venue", e.venue},
+                {"timezone", e.timezone}}},
+              {"state", state_event(h)},
+              {"title", h.text.title_json()},
+              {"captions", h.text.recent_json()},
+              {"viewers", viewers}};
 }
 
 Json Hub::api_state() const {

@@ -8,11 +8,16 @@ namespace hallcast::relay {
 
 std::string_view to_string(Role r) {
   switch (r) {
-    case Role::Viewer: return "viewer";
-    case Role::Captioner: return "captioner";
-    case Role::Operator: return "operator";
-    case Role::Publisher: return "publisher";
-    case Role::None: break;
+    case Role::Viewer:
+      return "viewer";
+    case Role::Captioner:
+      return "captioner";
+    case Role::Operator:
+      return "operator";
+    case Role::Publisher:
+      return "publisher";
+    case Role::None:
+      break;
   }
   return "none";
 }
@@ -39,7 +44,8 @@ Parsed parse_message(std::string_view text, int max_depth) {
     p.error = "malformed JSON";
     return p;
   }
-  if (!p.value.is_object()) p.error = "a message must be a JSON object";
+  if (!p.value.is_object())
+    p.error = "a message must be a JSON object";
   else if (!p.value.contains("type") || !p.value["type"].is_string())
     p.error = "a message needs a string \"type\"";
   else if (p.value.contains("id") &&
@@ -102,14 +108,15 @@ std::optional<CommandError> check_shape(const Json& c, const config::Config& cfg
     if (c.contains("transition") &&
         (!c["transition"].is_string() || (c["transition"] != "cut" && c["transition"] != "fade")))
       return bad("transition must be cut or fade");
-    if (c.contains("duration_ms") && (!c["duration_ms"].is_number_integer() ||
-                                      c["duration_ms"].get<int64_t>() < 0 ||
-                                      c["duration_ms"].get<int64_t>() > 10000))
+    if (c.contains("duration_ms") &&
+        (!c["duration_ms"].is_number_integer() || c["duration_ms"].get<int64_t>() < 0 ||
+         c["duration_ms"].get<int64_t>() > 10000))
       return bad("duration_ms must be an integer from 0 to 10000");
   } else if (type == "layout") {
     static const char* modes[] = {"full", "pip", "sbs"};
     if (!c.contains("mode") || !c["mode"].is_string() ||
-        std::none_of(std::begin(modes), std::end(modes), [&](const char* m) { return c["mode"] == m; }))
+        std::none_of(std::begin(modes), std::end(modes),
+                     [&](const char* m) { return c["mode"] == m; }))
       return bad("mode must be full, pip or sbs");
     if (c.contains("sources")) {
       if (!c["sources"].is_array() || c["sources"].size() > 2)
@@ -143,7 +150,8 @@ std::optional<CommandError> check_command(const Json& c, Role role, const config
     return CommandError{"unauthorized", "send {\"type\":\"auth\",\"token\":…} first"};
   bool allowed = role == Role::Operator || (type == "caption" && role == Role::Captioner);
   if (!allowed)
-    return CommandError{"forbidden", "the " + std::string(to_string(role)) + " role may not send " + type};
+    return CommandError{"forbidden",
+                        "the " + std::string(to_string(role)) + " role may not send " + type};
   return check_shape(c, cfg, hall);
 }
 

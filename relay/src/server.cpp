@@ -27,15 +27,20 @@ void lws_log(int level, const char* line) {
   std::string_view l(line);
   while (!l.empty() && (l.back() == '\n' || l.back() == '\r')) l.remove_suffix(1);
   auto log = logging::get("lws");
-  if (level & LLL_ERR) log->error("{}", l);
-  else if (level & LLL_WARN) log->warn("{}", l);
-  else if (level & LLL_NOTICE) log->info("{}", l);
-  else log->debug("{}", l);
+  if (level & LLL_ERR)
+    log->error("{}", l);
+  else if (level & LLL_WARN)
+    log->warn("{}", l);
+  else if (level & LLL_NOTICE)
+    log->info("{}", l);
+  else
+    log->debug("{}", l);
 }
 
 std::pair<std::string, int> split_listen(const std::string& listen) {
   auto colon = listen.rfind(':');
-  if (colon == std::string::npos) throw std::invalid_argument("--listen must be HOST:PORT: " + listen);
+  if (colon == std::string::npos)
+    throw std::invalid_argument("--listen must be HOST:PORT: " + listen);
   std::string host = listen.substr(0, colon);
   int port = 0;
   try {
@@ -43,7 +48,8 @@ std::pair<std::string, int> split_listen(const std::string& listen) {
   } catch (const std::exception&) {
     port = -1;
   }
-  if (port < 0 || port > 65535) throw std::invalid_argument("bad port in listen address: " + listen);
+  if (port < 0 || port > 65535)
+    throw std::invalid_argument("bad port in listen address: " + listen);
   if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
   return {host, port};
 }
@@ -56,8 +62,8 @@ void tick(lws_sorted_usec_list_t* sul) {
     std::string live;
     for (const auto& h : impl->hub.halls())
       if (h->ring.live()) live += (live.empty() ? "" : ", ") + h->id;
-    notify::status(std::to_string(impl->hub.viewers()) + " viewers, halls live: " +
-                   (live.empty() ? "none" : live));
+    notify::status(std::to_string(impl->hub.viewers()) +
+                   " viewers, halls live: " + (live.empty() ? "none" : live));
   }
   auto wd = notify::watchdog_interval();
   int64_t ms = limits::kTickMs;
@@ -76,20 +82,21 @@ RelayServer::~RelayServer() = default;
 
 int RelayServer::run() {
   auto log = logging::get("relay");
-  lws_set_log_level(LLL_ERR | LLL_WARN | (log->should_log(spdlog::level::debug) ? LLL_NOTICE : 0), lws_log);
+  lws_set_log_level(LLL_ERR | LLL_WARN | (log->should_log(spdlog::level::debug) ? LLL_NOTICE : 0),
+                    lws_log);
   auto [host, port] = split_listen(impl_->listen);
   const auto& rc = impl_->cfg.relay;
 
   // protocols[0] is what a client naming no subprotocol gets: the live channel.
   size_t media_tx = static_cast<size_t>(rc.max_media_message_bytes) + 14;
-  lws_protocols protocols[] = {
-      {"hallcast.live.v1", lws_callback, sizeof(PerSession), 4096, static_cast<unsigned>(Channel::Live),
-       nullptr, media_tx},
-      {"hallcast.control.v1", lws_callback, sizeof(PerSession),
-       static_cast<size_t>(rc.max_control_message_bytes), static_cast<unsigned>(Channel::Control), nullptr, 0},
-      {"hallcast.publish.v1", lws_callback, sizeof(PerSession), 65536, static_cast<unsigned>(Channel::Publish),
-       nullptr, 0},
-      {nullptr, nullptr, 0, 0, 0, nullptr, 0}};
+  lws_protocols protocols[] = {{"hallcast.live.v1", lws_callback, sizeof(PerSession), 4096,
+                                static_cast<unsigned>(Channel::Live), nullptr, media_tx},
+                               {"hallcast.control.v1", lws_callback, sizeof(PerSession),
+                                static_cast<size_t>(rc.max_control_message_bytes),
+                                static_cast<unsigned>(Channel::Control), nullptr, 0},
+                               {"hallcast.publish.v1", lws_callback, sizeof(PerSession), 65536,
+                                static_cast<unsigned>(Channel::Publish), nullptr, 0},
+                               {nullptr, nullptr, 0, 0, 0, nullptr, 0}};
 
   lws_retry_bo_t retry{};
   retry.secs_since_valid_ping = static_cast<uint16_t>(rc.ping_interval_s);
@@ -118,7 +125,7 @@ int RelayServer::run() {
   if (!ctx) throw std::runtime_error("cannot listen on " + impl_->listen);
   impl_->context = ctx;
   g_context = ctx;
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGTERM, &sa, nullptr);
@@ -127,8 +134,8 @@ int RelayServer::run() {
 
   int bound = lws_get_vhost_listen_port(lws_get_vhost_by_name(ctx, "default"));
   std::string shown_host = host.empty() ? "0.0.0.0" : host;
-  log->info("listening on {}:{} ({} halls, web root {})", shown_host, bound, impl_->cfg.halls.size(),
-            impl_->web_root.string());
+  log->info("listening on {}:{} ({} halls, web root {})", shown_host, bound,
+            impl_->cfg.halls.size(), impl_->web_root.string());
   std::printf("hallcast-relay listening on %s:%d\n", shown_host.c_str(), bound);
   std::fflush(stdout);
   notify::ready();

@@ -32,14 +32,14 @@ struct Session {
   Channel channel = Channel::Live;
   Role role = Role::None;
   std::string hall;
-  std::string peer;  // remote address (for per-address caps and logs)
+  std::string peer;           // remote address (for per-address caps and logs)
   bool counted = false;       // counted in the connection caps
   bool attached = false;      // publisher: is the hall's current publisher
   bool auth_pending = false;  // a failed auth is being delayed: ignore further input
 
-  ViewerCursor cursor;                // live/control: media position
-  std::deque<BufferRef> text_out;     // text lane: sent before any media
-  int close_code = 0;                 // nonzero: close with this code at the next write
+  ViewerCursor cursor;             // live/control: media position
+  std::deque<BufferRef> text_out;  // text lane: sent before any media
+  int close_code = 0;              // nonzero: close with this code at the next write
   std::string close_reason;
 
   std::vector<uint8_t> rx;  // the message being assembled

@@ -34,8 +34,10 @@ std::optional<std::string> decode_url_path(std::string_view path) {
 
 std::optional<fs::path> resolve_static(const fs::path& root, std::string_view url_path) {
   static const std::map<std::string, std::string, std::less<>> pages = {
-      {"/", "index.html"},           {"/operator", "operator.html"},
-      {"/captioner", "captioner.html"}, {"/display", "display.html"}};
+      {"/", "index.html"},
+      {"/operator", "operator.html"},
+      {"/captioner", "captioner.html"},
+      {"/display", "display.html"}};
   auto q = url_path.find_first_of("?#");
   if (q != std::string_view::npos) url_path = url_path.substr(0, q);
   auto decoded = decode_url_path(url_path);

@@ -161,7 +161,6 @@ void Fmp4Muxer::write_video(std::span<const uint8_t> au, int64_t pts_us, bool ke
 void Fmp4Muxer::write_audio(std::span<const uint8_t> frame, int64_t pts_us) {
   std::lock_guard lock(mu_);
   if (!open_ || !started_ || pts_us < base_us_) {
-    if (started_) log()->info("audio before start {} {}", pts_us, base_us_);
     ++dropped_;
     return;
   }

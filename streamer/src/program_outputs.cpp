@@ -34,8 +34,13 @@ GstFlowReturn with_sample(GstElement* sink, F&& f) {
   GstBuffer* buf = gst_sample_get_buffer(sample);
   GstMapInfo map;
   if (buf && GST_BUFFER_PTS_IS_VALID(buf) && gst_buffer_map(buf, &map, GST_MAP_READ)) {
+    // Running time, not PTS: x264enc shifts its output PTS (and segment) by 1000 hours.
+    GstClockTime running = GST_BUFFER_PTS(buf);
+    if (const GstSegment* seg = gst_sample_get_segment(sample))
+      running = gst_segment_to_running_time(seg, GST_FORMAT_TIME, running);
     try {
-      f(gst_sample_get_caps(sample), buf, std::span<const uint8_t>(map.data, map.size));
+      if (GST_CLOCK_TIME_IS_VALID(running))
+        f(gst_sample_get_caps(sample), buf, running, std::span<const uint8_t>(map.data, map.size));
     } catch (const std::exception& e) {
       logging::get("streamer")->error("program output: {}", e.what());
     }
@@ -58,6 +63,32 @@ void ProgramPipeline::connect_outputs() {
   auto enc = child(p, "venc");
   GstPtr<GstPad> sink(gst_element_get_static_pad(enc.get(), "sink"));
   gst_pad_add_probe(sink.get(), GST_PAD_PROBE_TYPE_BUFFER, &ProgramPipeline::on_encoder_input, this, nullptr);
+  guard_first_frames();
+}
+
+// The compositor starts aggregating before the slate's first frame arrives; those first output
+// frames would be black. Drop them: the program begins with the slate.
+void ProgramPipeline::guard_first_frames() {
+  auto comp = child(pipeline_.get(), "comp");
+  GstPtr<GstPad> slate_pad(gst_element_get_static_pad(comp.get(), "sink_0"));
+  GstPtr<GstPad> out(gst_element_get_static_pad(comp.get(), "src"));
+  gst_pad_add_probe(slate_pad.get(), GST_PAD_PROBE_TYPE_BUFFER,
+                    [](GstPad*, GstPadProbeInfo* info, gpointer self) {
+                      auto* pp = static_cast<ProgramPipeline*>(self);
+                      GstBuffer* b = GST_PAD_PROBE_INFO_BUFFER(info);
+                      if (!b || !GST_BUFFER_PTS_IS_VALID(b)) return GST_PAD_PROBE_OK;
+                      pp->slate_start_ = GST_BUFFER_PTS(b);
+                      return GST_PAD_PROBE_REMOVE;
+                    }, this, nullptr);
+  gst_pad_add_probe(out.get(), GST_PAD_PROBE_TYPE_BUFFER,
+                    [](GstPad*, GstPadProbeInfo* info, gpointer self) {
+                      auto* pp = static_cast<ProgramPipeline*>(self);
+                      GstClockTime start = pp->slate_start_.load();
+                      GstBuffer* b = GST_PAD_PROBE_INFO_BUFFER(info);
+                      if (!GST_CLOCK_TIME_IS_VALID(start) || !b || GST_BUFFER_PTS(b) < start)
+                        return GST_PAD_PROBE_DROP;
+                      return GST_PAD_PROBE_REMOVE;
+                    }, this, nullptr);
 }
 
 GstPadProbeReturn ProgramPipeline::on_encoder_input(GstPad*, GstPadProbeInfo* info, gpointer self) {
@@ -79,22 +110,21 @@ uint64_t ProgramPipeline::capture_time_for(GstClockTime pts) {
 
 GstFlowReturn ProgramPipeline::on_video(GstElement* sink, gpointer self) {
   auto* pp = static_cast<ProgramPipeline*>(self);
-  return with_sample(sink, [pp](GstCaps* caps, GstBuffer* buf, std::span<const uint8_t> data) {
+  return with_sample(sink, [pp](GstCaps* caps, GstBuffer* buf, GstClockTime running, std::span<const uint8_t> data) {
     auto cfg = codec_data(caps);
     pp->muxer_.set_video_config(cfg, caps_int(caps, "width"), caps_int(caps, "height"));
     bool key = !GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DELTA_UNIT);
-    GstClockTime pts = GST_BUFFER_PTS(buf);
-    pp->muxer_.write_video(data, static_cast<int64_t>(pts / 1000), key, pp->capture_time_for(pts));
+    pp->muxer_.write_video(data, static_cast<int64_t>(running / 1000), key, pp->capture_time_for(running));
     pp->frames_.fetch_add(1, std::memory_order_relaxed);
   });
 }
 
 GstFlowReturn ProgramPipeline::on_audio(GstElement* sink, gpointer self) {
   auto* pp = static_cast<ProgramPipeline*>(self);
-  return with_sample(sink, [pp](GstCaps* caps, GstBuffer* buf, std::span<const uint8_t> data) {
+  return with_sample(sink, [pp](GstCaps* caps, GstBuffer*, GstClockTime running, std::span<const uint8_t> data) {
     auto cfg = codec_data(caps);
     pp->muxer_.set_audio_config(cfg, caps_int(caps, "rate"), caps_int(caps, "channels"));
-    pp->muxer_.write_audio(data, static_cast<int64_t>(GST_BUFFER_PTS(buf) / 1000));
+    pp->muxer_.write_audio(data, static_cast<int64_t>(running / 1000));
   });
 }
 

@@ -111,6 +111,24 @@ TEST(WsWire, RejectsMaskedServerFramesAndStrayContinuations) {
   EXPECT_FALSE(feed_in_chunks(server_frame(kPing, std::vector<uint8_t>(126)), 64).ok);
 }
 
+TEST(WsWire, BinaryPayloadBeyondTheHeadCanBeSkippedUnread) {
+  std::vector<uint8_t> payload(1000, 7);
+  std::vector<uint8_t> wire = server_frame(kBinary, payload);
+  FrameParser parser;
+  std::vector<WsMessage> got;
+  auto collect = [&](const WsMessage& m) { got.push_back(m); };
+  ASSERT_TRUE(parser.feed(wire.data(), 4 + 10, collect));  // 4-byte frame header + 10 bytes
+  EXPECT_EQ(parser.skippable(), 0u) << "the media header is not complete yet";
+  ASSERT_TRUE(parser.feed(wire.data() + 14, 14, collect));
+  ASSERT_EQ(parser.skippable(), 1000u - 24u);
+  parser.skip(500, collect);
+  EXPECT_TRUE(got.empty());
+  parser.skip(476, collect);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].size, 1000u);
+  EXPECT_EQ(parser.skippable(), 0u);
+}
+
 TEST(WsWire, ClientFramesAreMaskedAndRoundTrip) {
   std::vector<uint8_t> payload = bytes("Chuyển đổi số");
   std::vector<uint8_t> out;

@@ -64,5 +64,18 @@ TEST(ConfigEnv, BadOverridesAreReportedByVariableName) {
   }
 }
 
+TEST(ConfigEnv, UrlWithoutHostIsReported) {
+  test::ScopedEnv env({{"HALLCAST_OUTPUTS_RELAY_URL", "ws://"}});
+  try {
+    load(dev_config());
+    FAIL() << "a relay URL without a host was accepted";
+  } catch (const ConfigError& e) {
+    ASSERT_EQ(e.problems().size(), 1u);
+    EXPECT_EQ(e.problems()[0].format(),
+              "env:HALLCAST_OUTPUTS_RELAY_URL: outputs.relay_url: 'ws://' needs a host name or "
+              "address");
+  }
+}
+
 }  // namespace
 }  // namespace hallcast::config

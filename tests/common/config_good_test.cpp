@@ -2,6 +2,8 @@
 // NFC normalisation and schedule look-ups.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "hallcast/common/config.hpp"
 #include "test_env.hpp"
 
@@ -142,6 +144,22 @@ TEST(ConfigExample, VenueHardwareValidatesWithoutTheHardware) {
   // [[sessions.speakers]] tables are the same as an inline array.
   EXPECT_EQ(c.find_session("hoi-thao-1")->speakers.size(), 2u);
   EXPECT_EQ(c.program.audio, "cam-1");
+}
+
+TEST(ConfigShipped, EveryFileUnderConfigValidates) {
+  test::ScopedEnv env(kTokens);
+  int count = 0;
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(test::source_dir() + "/config")) {
+    if (entry.path().extension() != ".toml") continue;
+    ++count;
+    try {
+      load(entry.path().string());
+    } catch (const ConfigError& e) {
+      ADD_FAILURE() << e.what();
+    }
+  }
+  EXPECT_GE(count, 3);
 }
 
 const char* kMinimal = R"([event]

@@ -240,7 +240,7 @@ TEST_F(DisplayE2E, CaptionsAndTitlesFromTheRelayAreDrawnAsLiteralText) {
 
   const std::string text = "Chuyển đổi số là điều bắt buộc phải làm";
   control(relay.port, "cap-secret", {{"type", "caption"}, {"text", text}, {"lang", "vi"}, {"final", true}});
-  EXPECT_EQ(hook_until(*display, "caption", text), text);
+  ASSERT_EQ(hook_until(*display, "caption", text), text) << display->output();
   auto changed = [&](const Capture& c) { return c.fraction_different(before, 40, kCaptionArea) > 0.01; };
   Capture with_caption = capture_until(changed, 5s, "caption-vietnamese");
   EXPECT_TRUE(changed(with_caption)) << with_caption.fraction_different(before, 40, kCaptionArea);

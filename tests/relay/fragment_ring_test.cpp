@@ -6,7 +6,9 @@
 namespace hallcast::relay {
 namespace {
 
-BufferRef buf(const std::string& s) { return make_text(16, s); }
+BufferRef buf(const std::string& s) {
+  return make_text(16, s);
+}
 
 struct Feed {
   FragmentRing ring{RingLimits{1000, 5000, 100}};
@@ -22,7 +24,8 @@ struct Feed {
 
 std::vector<std::string> drain(FragmentRing& r, ViewerCursor& c, int64_t now) {
   std::vector<std::string> out;
-  for (Next n = r.next(c, now); n.kind == NextKind::Send; n = r.next(c, now)) out.emplace_back(n.buffer->view());
+  for (Next n = r.next(c, now); n.kind == NextKind::Send; n = r.next(c, now))
+    out.emplace_back(n.buffer->view());
   return out;
 }
 

@@ -93,7 +93,8 @@ TEST(HallText, TitlesFromTheScheduleStepThroughSpeakers) {
   EXPECT_EQ(t.title(Json{{"session", "hoi-thao-1"}, {"speaker", 2}}, 5).error_code, "bad_request");
   EXPECT_EQ(t.title(Json{{"action", "jump"}}, 5).error_code, "bad_request");
   EXPECT_EQ((*t.title(Json{{"action", "clear"}}, 6).event)["cleared"], true);
-  EXPECT_EQ(t.current_session(6), "hoi-truong") << "outside the schedule, captions file under the hall";
+  EXPECT_EQ(t.current_session(6), "hoi-truong")
+      << "outside the schedule, captions file under the hall";
 }
 
 TEST(HallText, ReplayRestoresTitleCaptionsAndIds) {

@@ -21,7 +21,8 @@ config::Config make_config() {
 }
 
 TEST(Messages, DepthIsBoundedWithoutBuildingTheDeepValue) {
-  std::string deep = "{\"type\":\"x\",\"a\":" + std::string(200000, '[') + std::string(200000, ']') + "}";
+  std::string deep =
+      "{\"type\":\"x\",\"a\":" + std::string(200000, '[') + std::string(200000, ']') + "}";
   Parsed p = parse_message(deep, 16);
   EXPECT_NE(p.error.find("deeper than 16"), std::string::npos);
   std::string ok = "{\"type\":\"x\",\"a\":" + std::string(14, '[') + std::string(14, ']') + "}";
@@ -33,7 +34,8 @@ TEST(Messages, ShapeErrors) {
   EXPECT_EQ(parse_message("[]", 16).error, "a message must be a JSON object");
   EXPECT_NE(parse_message(R"({"type":1})", 16).error, "");
   EXPECT_NE(parse_message(R"({"type":"x","id":7})", 16).error, "");
-  EXPECT_NE(parse_message("{\"type\":\"x\",\"id\":\"" + std::string(65, 'a') + "\"}", 16).error, "");
+  EXPECT_NE(parse_message("{\"type\":\"x\",\"id\":\"" + std::string(65, 'a') + "\"}", 16).error,
+            "");
 }
 
 TEST(Messages, ConstantTimeCompareAndRoles) {
@@ -59,10 +61,14 @@ TEST(Messages, CommandChecks) {
   EXPECT_EQ(check(R"({"type":"switch","source":"cam-1"})", Role::Captioner), "forbidden");
   EXPECT_EQ(check(R"({"type":"switch","source":"cam-1"})", Role::None), "unauthorized");
   EXPECT_EQ(check(R"({"type":"switch","source":"cam-tl"})", Role::Operator), "unknown_source");
-  EXPECT_EQ(check(R"({"type":"switch","source":"cam-1","transition":"wipe"})", Role::Operator), "bad_request");
-  EXPECT_EQ(check(R"({"type":"switch","source":"cam-1","duration_ms":"5"})", Role::Operator), "bad_request");
-  EXPECT_EQ(check(R"({"type":"layout","mode":"sbs","sources":["cam-1","cam-1"]})", Role::Operator), "ok");
-  EXPECT_EQ(check(R"({"type":"layout","mode":"sbs","sources":"cam-1"})", Role::Operator), "bad_request");
+  EXPECT_EQ(check(R"({"type":"switch","source":"cam-1","transition":"wipe"})", Role::Operator),
+            "bad_request");
+  EXPECT_EQ(check(R"({"type":"switch","source":"cam-1","duration_ms":"5"})", Role::Operator),
+            "bad_request");
+  EXPECT_EQ(check(R"({"type":"layout","mode":"sbs","sources":["cam-1","cam-1"]})", Role::Operator),
+            "ok");
+  EXPECT_EQ(check(R"({"type":"layout","mode":"sbs","sources":"cam-1"})", Role::Operator),
+            "bad_request");
   EXPECT_EQ(check(R"({"type":"slate","on":"yes"})", Role::Operator), "bad_request");
   EXPECT_EQ(check(R"({"type":"slate","on":true,"message":"Giải lao"})", Role::Operator), "ok");
   EXPECT_EQ(check(R"({"type":"caption","text":"x"})", Role::Captioner), "ok");

@@ -7,7 +7,8 @@
 namespace hallcast::relay::test {
 namespace {
 
-const std::string kNfd = "Chuye\xcc\x82\xcc\x89n \xc4\x91o\xcc\x82\xcc\x89i so\xcc\x82\xcc\x81";  // Chuyển đổi số, NFD
+const std::string kNfd =
+    "Chuye\xcc\x82\xcc\x89n \xc4\x91o\xcc\x82\xcc\x89i so\xcc\x82\xcc\x81";  // Chuyển đổi số, NFD
 const std::string kNfc = "Chuyển đổi số";
 
 TEST_F(RelayTest, CaptionsReachViewersAndStreamerNormalisedToNfc) {
@@ -20,15 +21,22 @@ TEST_F(RelayTest, CaptionsReachViewersAndStreamerNormalisedToNfc) {
   Json partial = receive_json(v, "caption");
   EXPECT_EQ(partial["text"], kNfc);
   EXPECT_EQ(partial["final"], false);
-  cap.send_text(Json{{"type", "caption"}, {"text", kNfd + " là điều bắt buộc"}, {"lang", "vi"}, {"final", true}}.dump());
+  cap.send_text(Json{
+      {"type", "caption"}, {"text", kNfd + " là điều bắt buộc"}, {"lang", "vi"}, {"final", true}}
+                    .dump());
   Json fin = receive_json(v, "caption");
   EXPECT_EQ(fin["final"], true);
   EXPECT_EQ(fin["id"], partial["id"]) << "a final line replaces its partial";
   EXPECT_EQ(fin["hall"], "hoi-truong");
-  EXPECT_EQ(receive_json(pub, "caption")["id"], fin["id"]) << "the streamer gets captions for burn-in";
+  EXPECT_EQ(receive_json(pub, "caption")["id"], fin["id"])
+      << "the streamer gets captions for burn-in";
   // Correction of the last line; anything else is refused.
-  cap.send_text(Json{{"type", "caption"}, {"text", "Chuyển đổi số là điều bắt buộc phải làm"}, {"final", true},
-                     {"corrects", fin["id"]}}.dump());
+  cap.send_text(Json{
+      {"type", "caption"},
+      {"text", "Chuyển đổi số là điều bắt buộc phải làm"},
+      {"final", true},
+      {"corrects",
+       fin["id"]}}.dump());
   Json corr = receive_json(v, "caption");
   EXPECT_EQ(corr["corrects"], fin["id"]);
   cap.send_text(R"({"type":"caption","text":"x","final":true,"corrects":"c-999"})");
@@ -58,7 +66,8 @@ TEST_F(RelayTest, TitlesFollowTheScheduleAndFreeText) {
   EXPECT_EQ(receive_json(v, "title")["speaker"]["name"], "Ông Nguyễn Phú Tiến");
   op.send_text(R"({"type":"title","action":"set","session":"khai-mac-trien-lam"})");
   EXPECT_EQ(receive_json(op, "error")["code"], "unknown_session") << "another hall's session";
-  op.send_text(R"({"type":"title","action":"set","text":"Khai mạc","name":"Ông Mai Xuân Liêm","role":"Phó Chủ tịch UBND tỉnh Thanh Hóa"})");
+  op.send_text(
+      R"({"type":"title","action":"set","text":"Khai mạc","name":"Ông Mai Xuân Liêm","role":"Phó Chủ tịch UBND tỉnh Thanh Hóa"})");
   EXPECT_EQ(receive_json(v, "title")["speaker"]["role"], "Phó Chủ tịch UBND tỉnh Thanh Hóa");
   op.send_text(R"({"type":"title","action":"clear"})");
   EXPECT_EQ(receive_json(v, "title")["cleared"], true);
@@ -105,7 +114,9 @@ TEST_F(RelayTest, CaptionsAndTitleSurviveARestartAndServeAsWebVtt) {
     EXPECT_EQ((*it)[4].str().find('<'), std::string::npos) << "markup must be escaped";
   }
   EXPECT_EQ(cues, 4u) << vtt;
-  EXPECT_NE(vtt.find("&lt;b&gt;không&lt;/b&gt; phải là thẻ &amp; ký hiệu --&gt; mũi tên"), std::string::npos) << vtt;
+  EXPECT_NE(vtt.find("&lt;b&gt;không&lt;/b&gt; phải là thẻ &amp; ký hiệu --&gt; mũi tên"),
+            std::string::npos)
+      << vtt;
   EXPECT_EQ(http_get(port_, "/captions/khong-co.vtt").status, 404);
 }
 

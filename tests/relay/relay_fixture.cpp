@@ -17,7 +17,9 @@ void RelayTest::stop() {
   relay_.reset();
 }
 
-void RelayTest::TearDown() { stop(); }
+void RelayTest::TearDown() {
+  stop();
+}
 
 WsClient RelayTest::connect(const std::string& protocol, const std::string& path,
                             std::vector<std::pair<std::string, std::string>> headers) {

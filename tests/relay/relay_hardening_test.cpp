@@ -47,7 +47,8 @@ TEST_F(RelayTest, InvalidUtf8IsClosedWith1007) {
 TEST_F(RelayTest, DeepJsonWrongTypesAndUnknownTypesGetErrorsAndTheConnectionStays) {
   start();
   WsClient op = controller("op-secret");
-  std::string deep = "{\"type\":\"caption\",\"x\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  std::string deep =
+      "{\"type\":\"caption\",\"x\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
   op.send_text(deep.substr(0, 15000));  // under the size limit, still far too deep
   Json e = receive_json(op, "error");
   EXPECT_EQ(e["code"], "bad_request");
@@ -91,7 +92,8 @@ TEST_F(RelayTest, PerAddressCapClosesWith1013AndHttpGets503) {
   EXPECT_EQ(m.close_code, 1013);
   EXPECT_EQ(http_get(port_, "/healthz").status, 503);
   clients.pop_back();  // one leaves: room again
-  for (int i = 0; i < 100 && http_get(port_, "/healthz").status != 200; ++i) std::this_thread::sleep_for(20ms);
+  for (int i = 0; i < 100 && http_get(port_, "/healthz").status != 200; ++i)
+    std::this_thread::sleep_for(20ms);
   EXPECT_EQ(http_get(port_, "/healthz").status, 200);
   WsClient again = connect(kLive);
   EXPECT_FALSE(receive_json(again, "hello").is_null());

@@ -28,9 +28,10 @@ TEST_F(RelayHttpTest, HealthMetricsAndState) {
   HttpResponse m = http_get(port_, "/metrics");
   EXPECT_EQ(m.status, 200);
   EXPECT_NE(m.header("content-type").find("text/plain"), std::string::npos);
-  for (const char* name : {"hallcast_viewers ", "hallcast_bytes_out_total ", "hallcast_lag_disconnects_total ",
-                           "hallcast_auth_failures_total ", "hallcast_captions_total ",
-                           "hallcast_publisher_connected{hall=\"trien-lam\"} 0"})
+  for (const char* name :
+       {"hallcast_viewers ", "hallcast_bytes_out_total ", "hallcast_lag_disconnects_total ",
+        "hallcast_auth_failures_total ", "hallcast_captions_total ",
+        "hallcast_publisher_connected{hall=\"trien-lam\"} 0"})
     EXPECT_NE(m.body.find(name), std::string::npos) << name;
   WsClient v = viewer("trien-lam");
   Json st = Json::parse(http_get(port_, "/api/state").body);
@@ -46,30 +47,36 @@ TEST_F(RelayHttpTest, PagesWithMimeTypesAndCsp) {
     const char* path;
     const char* body;
     const char* mime;
-  } cases[] = {{"/", "viewer", "text/html"},          {"/operator", "operator", "text/html"},
-               {"/captioner", "captioner", "text/html"}, {"/display", "display", "text/html"},
-               {"/js/app.js", "export", "text/javascript"}, {"/style.css", "body", "text/css"}};
+  } cases[] = {{"/", "viewer", "text/html"},
+               {"/operator", "operator", "text/html"},
+               {"/captioner", "captioner", "text/html"},
+               {"/display", "display", "text/html"},
+               {"/js/app.js", "export", "text/javascript"},
+               {"/style.css", "body", "text/css"}};
   for (const auto& c : cases) {
     HttpResponse r = http_get(port_, c.path);
     EXPECT_EQ(r.status, 200) << c.path;
     EXPECT_NE(r.body.find(c.body), std::string::npos) << c.path;
-    EXPECT_EQ(r.header("content-type").rfind(c.mime, 0), 0u) << c.path << ": " << r.header("content-type");
-    EXPECT_NE(r.header("content-security-policy").find("script-src 'self'"), std::string::npos) << c.path;
+    EXPECT_EQ(r.header("content-type").rfind(c.mime, 0), 0u)
+        << c.path << ": " << r.header("content-type");
+    EXPECT_NE(r.header("content-security-policy").find("script-src 'self'"), std::string::npos)
+        << c.path;
   }
   EXPECT_EQ(http_get(port_, "/nope.html").status, 404);
 }
 
 TEST_F(RelayHttpTest, NoPathOutsideWebRootWhateverTheEncoding) {
-  for (const char* path : {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt", "/js/..%2f..%2fsecret.txt",
-                           "/js%2f..%2f..%2fsecret.txt", "/..%5csecret.txt", "/%2e%2e%2fsecret.txt",
-                           "/js/../../secret.txt", "/.%2e/secret.txt", "/%252e%252e/secret.txt",
-                           "/index.html%00.txt"}) {
+  for (const char* path : {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt",
+                           "/js/..%2f..%2fsecret.txt", "/js%2f..%2f..%2fsecret.txt",
+                           "/..%5csecret.txt", "/%2e%2e%2fsecret.txt", "/js/../../secret.txt",
+                           "/.%2e/secret.txt", "/%252e%252e/secret.txt", "/index.html%00.txt"}) {
     HttpResponse r = http_get(port_, path);
     EXPECT_NE(r.status, 200) << path;
     EXPECT_EQ(r.body.find("TOP-SECRET"), std::string::npos) << path;
   }
   // Raw request line, no client-side normalisation at all.
-  HttpResponse raw = http_request(port_, "GET /../../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  HttpResponse raw =
+      http_request(port_, "GET /../../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(raw.body.find("TOP-SECRET"), std::string::npos);
 }
 

@@ -1,7 +1,7 @@
 // Media: instant join from the GOP cache (checked with ffprobe), shared fan-out, a viewer that
 // never reads, publisher gone and back.
-#include <chrono>
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "hallcast/testsupport/fmp4.hpp"
@@ -27,7 +27,8 @@ void publish(WsClient& pub, const Fmp4& v, size_t from, size_t to, uint32_t& seq
   if (from == 0) ASSERT_TRUE(pub.send_binary(media_frame(true, false, 0, now_us(), seq++, v.init)));
   for (size_t i = from; i < to; ++i) {
     const auto& f = v.fragments[i];
-    ASSERT_TRUE(pub.send_binary(media_frame(false, f.keyframe, f.decode_time, now_us(), seq++, f.bytes)));
+    ASSERT_TRUE(
+        pub.send_binary(media_frame(false, f.keyframe, f.decode_time, now_us(), seq++, f.bytes)));
   }
 }
 
@@ -54,7 +55,8 @@ TEST_F(RelayTest, LateViewerDecodesFromTheFirstFragmentItGets) {
   uint32_t seq = 0;
   publish(pub, v, 0, key2 + 2, seq);
   // Wait until the relay has the stream (state via /api/state), then join late.
-  for (int i = 0; i < 100 && http_get(port_, "/api/state").body.find("\"live\"") == std::string::npos; ++i)
+  for (int i = 0;
+       i < 100 && http_get(port_, "/api/state").body.find("\"live\"") == std::string::npos; ++i)
     std::this_thread::sleep_for(20ms);
   Json hello;
   WsClient late = viewer("", &hello);
@@ -76,8 +78,11 @@ TEST_F(RelayTest, LateViewerDecodesFromTheFirstFragmentItGets) {
   }
   std::string out = dir_.write_file("late.mp4", received);
   std::string probe;
-  int rc = run_command("ffprobe -v error -count_frames -select_streams v:0 -show_entries "
-                       "stream=codec_name,nb_read_frames -of csv=p=0 '" + out + "'", &probe);
+  int rc = run_command(
+      "ffprobe -v error -count_frames -select_streams v:0 -show_entries "
+      "stream=codec_name,nb_read_frames -of csv=p=0 '" +
+          out + "'",
+      &probe);
   EXPECT_EQ(rc, 0) << probe;
   EXPECT_EQ(probe.find("error"), std::string::npos) << probe;
   EXPECT_NE(probe.find("h264,"), std::string::npos) << probe;
@@ -106,7 +111,9 @@ TEST_F(RelayTest, ViewerThatNeverReadsDoesNotHoldUpTheOthers) {
     uint32_t expect = 1;
     while (got < kFragments) {
       WsMessage m = good.receive(5s);
-      if (m.kind == MessageKind::Timeout || m.kind == MessageKind::Eof || m.kind == MessageKind::Close) break;
+      if (m.kind == MessageKind::Timeout || m.kind == MessageKind::Eof ||
+          m.kind == MessageKind::Close)
+        break;
       ParsedFrame f;
       if (!m.is_binary() || !parse_media_frame(m.data, f) || f.kind != 1) continue;
       if (f.sequence != expect++) in_order = false;
@@ -114,7 +121,8 @@ TEST_F(RelayTest, ViewerThatNeverReadsDoesNotHoldUpTheOthers) {
     }
   });
   for (int i = 0; i < kFragments; ++i) {
-    pub.send_binary(media_frame(false, i % 10 == 0, static_cast<uint64_t>(i) * 40000, now_us(), seq++, payload));
+    pub.send_binary(media_frame(false, i % 10 == 0, static_cast<uint64_t>(i) * 40000, now_us(),
+                                seq++, payload));
     std::this_thread::sleep_for(40ms);  // the publisher's real-time pace
   }
   reader.join();
@@ -153,10 +161,12 @@ TEST_F(RelayTest, PublisherGoneThenBackViewersStayAndResume) {
   uint32_t seq = 0;
   publish(pub2, v, 0, 2, seq);
   EXPECT_EQ(receive_json(view, "state")["stream"], "live");
-  WsMessage m = view.receive_until([](const WsMessage& x) {
-    ParsedFrame f;
-    return x.is_binary() && parse_media_frame(x.data, f) && f.kind == 0;
-  }, 5s);
+  WsMessage m = view.receive_until(
+      [](const WsMessage& x) {
+        ParsedFrame f;
+        return x.is_binary() && parse_media_frame(x.data, f) && f.kind == 0;
+      },
+      5s);
   EXPECT_TRUE(m.is_binary()) << "the new init segment reaches the waiting viewer";
 }
 

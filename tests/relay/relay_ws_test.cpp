@@ -95,7 +95,8 @@ TEST_F(RelayTest, CommandsNeedAuthAndTheRightRole) {
 TEST_F(RelayTest, StreamerCommandsWithoutStreamerGetAClearError) {
   start();
   WsClient op = controller("op-secret");
-  op.send_text(R"({"type":"switch","source":"cam-1","transition":"fade","duration_ms":500,"id":"s1"})");
+  op.send_text(
+      R"({"type":"switch","source":"cam-1","transition":"fade","duration_ms":500,"id":"s1"})");
   Json e = receive_json(op, "error");
   EXPECT_EQ(e["code"], "no_streamer");
   EXPECT_EQ(e["id"], "s1");
@@ -123,14 +124,16 @@ TEST_F(RelayTest, CommandsAreForwardedToTheStreamerAndAnswersRoutedBack) {
   EXPECT_EQ(ack["id"], "op-7");
   EXPECT_EQ(ack["ref"], "switch");
   // The streamer's new state goes to everyone (tally).
-  pub.send_text(R"({"type":"state","program":"cam-1","preview":"slides","layout":{"mode":"full"}})");
+  pub.send_text(
+      R"({"type":"state","program":"cam-1","preview":"slides","layout":{"mode":"full"}})");
   Json st = receive_json(watcher, "state");
   EXPECT_EQ(st["program"], "cam-1");
   EXPECT_EQ(st["hall"], "hoi-truong");
   // An error from the streamer reaches the operator too.
   op.send_text(R"({"type":"slate","on":true,"message":"Giải lao","id":"op-8"})");
   Json fwd2 = receive_json(pub, "slate");
-  pub.send_text(Json{{"type", "error"}, {"id", fwd2["id"]}, {"code", "failed"}, {"message", "x"}}.dump());
+  pub.send_text(
+      Json{{"type", "error"}, {"id", fwd2["id"]}, {"code", "failed"}, {"message", "x"}}.dump());
   EXPECT_EQ(receive_json(op, "error")["id"], "op-8");
 }
 

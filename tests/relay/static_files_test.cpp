@@ -34,8 +34,9 @@ TEST(StaticFiles, ResolvesPagesAndRefusesEscapes) {
   EXPECT_EQ(resolve_static(root, "/")->filename(), "index.html");
   EXPECT_EQ(resolve_static(root, "/operator")->filename(), "operator.html");
   EXPECT_EQ(resolve_static(root, "/js/app.js?v=2")->filename(), "app.js");
-  for (const char* bad : {"/../outside.txt", "/%2e%2e/outside.txt", "/js/../../outside.txt", "/.hidden",
-                          "/link.txt", "/js", "/js/", "//etc/passwd", "/missing.html", "relative"})
+  for (const char* bad :
+       {"/../outside.txt", "/%2e%2e/outside.txt", "/js/../../outside.txt", "/.hidden", "/link.txt",
+        "/js", "/js/", "//etc/passwd", "/missing.html", "relative"})
     EXPECT_EQ(resolve_static(root, bad), std::nullopt) << bad;
 }
 

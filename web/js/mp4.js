@@ -133,6 +133,7 @@ export function parseInit(data) {
   const moov = findBox(bytes, ['moov']);
   if (!moov) return null;
   const codecs = [];
+  const tracks = [];
   let video = null;
   let audioOnly = true;
   for (const trak of childrenOf(bytes, moov, 'trak')) {
@@ -143,6 +144,7 @@ export function parseInit(data) {
     const codec = first ? sampleEntryCodec(bytes, first) : null;
     if (!codec) continue;
     codecs.push(codec);
+    tracks.push({ trackId: trackIdOf(bytes, trak), handler, codec });
     if (handler === 'vide' && !video) {
       audioOnly = false;
       video = { trackId: trackIdOf(bytes, trak), timescale: timescaleOf(bytes, trak) };
@@ -150,7 +152,7 @@ export function parseInit(data) {
   }
   if (codecs.length === 0) return null;
   const type = audioOnly ? 'audio/mp4' : 'video/mp4';
-  return { mime: `${type}; codecs="${codecs.join(',')}"`, codecs, video };
+  return { mime: `${type}; codecs="${codecs.join(',')}"`, codecs, video, tracks };
 }
 
 // The decode time (seconds) of the given track's first sample in a moof+mdat fragment, from
@@ -173,4 +175,60 @@ export function fragmentStartSeconds(data, track) {
     return ticks / track.timescale;
   }
   return null;
+}
+
+// The track ids of the traf boxes in a moof+mdat fragment.
+export function fragmentTrackIds(data) {
+  const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+  const moof = findBox(bytes, ['moof']);
+  if (!moof) return [];
+  const view = viewOf(bytes);
+  const ids = [];
+  for (const traf of childrenOf(bytes, moof, 'traf')) {
+    const tfhd = findBox(bytes, ['tfhd'], traf.body, traf.end);
+    if (tfhd && tfhd.body + 8 <= tfhd.end) ids.push(view.getUint32(tfhd.body + 4));
+  }
+  return ids;
+}
+
+function writeBox(type, parts) {
+  const size = 8 + parts.reduce((n, p) => n + p.byteLength, 0);
+  const out = new Uint8Array(size);
+  new DataView(out.buffer).setUint32(0, size);
+  for (let i = 0; i < 4; i += 1) out[4 + i] = type.charCodeAt(i);
+  let at = 8;
+  for (const p of parts) { out.set(p, at); at += p.byteLength; }
+  return out;
+}
+
+// A copy of an init segment keeping only the given track ids (their trak and trex boxes): for a
+// stream that declares a track it never sends, which MediaSource would wait for forever.
+export function keepTracks(data, trackIds) {
+  const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+  const keep = new Set(trackIds);
+  const view = viewOf(bytes);
+  const top = [];
+  for (const box of boxes(bytes)) {
+    if (box.type !== 'moov') { top.push(bytes.subarray(box.start, box.end)); continue; }
+    const children = [];
+    for (const child of boxes(bytes, box.body, box.end)) {
+      if (child.type === 'trak') {
+        if (keep.has(trackIdOf(bytes, child))) children.push(bytes.subarray(child.start, child.end));
+      } else if (child.type === 'mvex') {
+        const inner = [];
+        for (const m of boxes(bytes, child.body, child.end)) {
+          if (m.type === 'trex' && !keep.has(view.getUint32(m.body + 4))) continue;
+          inner.push(bytes.subarray(m.start, m.end));
+        }
+        children.push(writeBox('mvex', inner));
+      } else {
+        children.push(bytes.subarray(child.start, child.end));
+      }
+    }
+    top.push(writeBox('moov', children));
+  }
+  const out = new Uint8Array(top.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of top) { out.set(p, at); at += p.byteLength; }
+  return out;
 }

@@ -8,7 +8,7 @@
 // Owned by the page's main thread.
 
 import { KIND_INIT, parseMediaFrame } from './media-frame.js';
-import { fragmentStartSeconds, parseInit } from './mp4.js';
+import { fragmentStartSeconds, fragmentTrackIds, keepTracks, parseInit } from './mp4.js';
 
 export const LIVE = {
   targetLatencyS: 0.4,     // aim this far behind the newest buffered frame (plus a fragment)
@@ -17,6 +17,8 @@ export const LIVE = {
   stallS: 2.0,             // currentTime frozen this long with data ahead: seek to the edge
   backBufferS: 12,         // keep this much played media; trim the rest
   maxQueue: 90,            // fragments waiting for the SourceBuffer; beyond: drop to a keyframe
+  audioWaitS: 0.5,         // a declared audio track with no samples this long: play video only
+  maxGop: 600,             // fragments kept since the last keyframe (to replay after a rebuild)
   tickMs: 250,
 };
 
@@ -37,6 +39,7 @@ export class LivePlayer {
     this.objectUrl = '';
     this.init = null;        // {bytes, info} of the current init segment
     this.queue = [];
+    this.gop = [];
     this.waitKeyframe = true;
     this.started = false;
     this.fragmentS = 0;      // estimated fragment duration
@@ -82,13 +85,42 @@ export class LivePlayer {
       this.fragmentS = this.fragmentS ? this.fragmentS * 0.8 + d * 0.2 : d;
     }
     this.lastStartS = mediaS;
+    const item = { bytes: frame.payload, mediaS, captureMs: frame.captureTimeUs / 1000 };
+    if (frame.keyframe) this.gop = [item];
+    else if (this.gop.length < LIVE.maxGop) this.gop.push(item);
+    if (this.checkAudio(frame.payload, mediaS)) return;
     if (this.queue.length >= LIVE.maxQueue) {
       this.queue = this.queue.filter((q) => q.init);
       this.waitKeyframe = !frame.keyframe;
       if (this.waitKeyframe) return;
     }
-    this.queue.push({ bytes: frame.payload, mediaS, captureMs: frame.captureTimeUs / 1000 });
+    this.queue.push(item);
     this.pump();
+  }
+
+  // MediaSource only plays where every declared track has data: a stream whose init segment
+  // declares audio but whose fragments carry none would never start. After audioWaitS of video
+  // without audio, rebuild with the audio track removed and replay the current GOP.
+  // Returns true if it rebuilt (the fragment is then already queued).
+  checkAudio(payload, mediaS) {
+    const audio = this.init.audioTrack;
+    if (!audio || this.init.audioSeen) return false;
+    if (fragmentTrackIds(payload).includes(audio)) {
+      this.init.audioSeen = true;
+      return false;
+    }
+    if (this.init.firstS === undefined) this.init.firstS = mediaS;
+    if (mediaS - this.init.firstS < LIVE.audioWaitS) return false;
+    const bytes = keepTracks(this.init.bytes, [this.init.info.video.trackId]);
+    const info = parseInit(bytes);
+    if (!info || !this.MS.isTypeSupported(info.mime)) return false;
+    console.warn(`hallcast: no audio in the stream after ${LIVE.audioWaitS} s: playing video only`);
+    const gop = this.gop;
+    this.init = { bytes, info, audioTrack: 0 };
+    this.rebuild();
+    this.queue.push(...gop);
+    this.waitKeyframe = false;
+    return true;
   }
 
   handleInit(bytes) {
@@ -99,7 +131,9 @@ export class LivePlayer {
       this.setStatus('codec', { codec: info.codecs.join(', ') });
       return;
     }
-    this.init = { bytes: bytes.slice(), info };
+    const audio = info.video ? info.tracks.find((tr) => tr.handler === 'soun') : null;
+    this.init = { bytes: bytes.slice(), info, audioTrack: audio ? audio.trackId : 0 };
+    this.gop = [];
     this.rebuild();
   }
 

@@ -186,7 +186,9 @@ ExitStatus ChildProcess::terminate(std::chrono::milliseconds timeout) {
   return s;
 }
 
-bool ChildProcess::running() { return !try_reap().has_value(); }
+bool ChildProcess::running() {
+  return !try_reap().has_value();
+}
 
 std::string binary_path(const std::string& name) {
   return std::string(HALLCAST_BIN_DIR) + "/" + name;

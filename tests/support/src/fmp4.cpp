@@ -12,7 +12,8 @@ namespace {
 
 uint64_t be(const std::string& s, size_t pos, int bytes) {
   uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<uint8_t>(s[pos + static_cast<size_t>(i)]);
+  for (int i = 0; i < bytes; ++i)
+    v = (v << 8) | static_cast<uint8_t>(s[pos + static_cast<size_t>(i)]);
   return v;
 }
 
@@ -103,12 +104,14 @@ int run_command(const std::string& command, std::string* output) {
 
 std::string make_test_fmp4(const std::string& out_path, double seconds, int gop_frames,
                            int fragment_ms, const std::string& size) {
-  std::string cmd = "ffmpeg -nostdin -hide_banner -loglevel error -y -f lavfi -i testsrc=size=" + size +
-                    ":rate=30 -t " + std::to_string(seconds) +
-                    " -c:v libx264 -preset ultrafast -profile:v baseline -pix_fmt yuv420p -g " +
-                    std::to_string(gop_frames) + " -keyint_min " + std::to_string(gop_frames) +
-                    " -sc_threshold 0 -movflags frag_keyframe+empty_moov+default_base_moof"
-                    " -frag_duration " + std::to_string(fragment_ms * 1000) + " -f mp4 '" + out_path + "'";
+  std::string cmd =
+      "ffmpeg -nostdin -hide_banner -loglevel error -y -f lavfi -i testsrc=size=" + size +
+      ":rate=30 -t " + std::to_string(seconds) +
+      " -c:v libx264 -preset ultrafast -profile:v baseline -pix_fmt yuv420p -g " +
+      std::to_string(gop_frames) + " -keyint_min " + std::to_string(gop_frames) +
+      " -sc_threshold 0 -movflags frag_keyframe+empty_moov+default_base_moof"
+      " -frag_duration " +
+      std::to_string(fragment_ms * 1000) + " -f mp4 '" + out_path + "'";
   std::string log;
   if (run_command(cmd, &log) != 0) throw std::runtime_error("ffmpeg failed: " + log);
   return read_file(out_path);

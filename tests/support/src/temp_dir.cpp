@@ -109,8 +109,10 @@ hall = "trien-lam"
 
 [relay]
 listen = "127.0.0.1:0"
-state_dir = ")" + (dir.path() / "state").string() + R"("
-)" + options.relay_extra + R"(
+state_dir = ")" + (dir.path() / "state").string() +
+                     R"("
+)" + options.relay_extra +
+                     R"(
 
 [auth.publisher]
 token = "pub-secret"

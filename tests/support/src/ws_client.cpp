@@ -123,7 +123,9 @@ WsClient::~WsClient() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-WsClient::WsClient(WsClient&& o) noexcept { *this = std::move(o); }
+WsClient::WsClient(WsClient&& o) noexcept {
+  *this = std::move(o);
+}
 
 WsClient& WsClient::operator=(WsClient&& o) noexcept {
   if (this != &o) {
@@ -142,12 +144,12 @@ WsClient& WsClient::operator=(WsClient&& o) noexcept {
 HttpResponse WsClient::connect(int port, const WsOptions& options) {
   auto deadline = Clock::now() + options.timeout;
   fd_ = connect_loopback(port, options.receive_buffer_bytes);
-  std::string req = "GET " + options.path + " HTTP/1.1\r\nHost: 127.0.0.1:" +
-                    std::to_string(port) +
+  std::string req = "GET " + options.path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
                     "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " +
                     random_key() + "\r\n";
-  if (!options.subprotocol.empty()) req += "Sec-WebSocket-Protocol: " + options.subprotocol + "\r\n";
+  if (!options.subprotocol.empty())
+    req += "Sec-WebSocket-Protocol: " + options.subprotocol + "\r\n";
   for (const auto& [k, v] : options.headers) req += k + ": " + v + "\r\n";
   write_all(req + "\r\n");
   HttpResponse r;
@@ -199,7 +201,8 @@ bool WsClient::send_frame(uint8_t op, std::string_view payload, bool fin, bool m
     f += static_cast<char>(payload.size() & 0xff);
   } else {
     f += static_cast<char>(mask_bit | 127);
-    for (int i = 7; i >= 0; --i) f += static_cast<char>((uint64_t(payload.size()) >> (8 * i)) & 0xff);
+    for (int i = 7; i >= 0; --i)
+      f += static_cast<char>((uint64_t(payload.size()) >> (8 * i)) & 0xff);
   }
   std::string body(payload);
   if (masked) {
@@ -221,9 +224,15 @@ bool WsClient::send_frame_header(uint8_t op, uint64_t declared_length, bool fin)
   return write_all(f);
 }
 
-bool WsClient::send_text(std::string_view text) { return send_frame(opcode::kText, text); }
-bool WsClient::send_binary(std::string_view bytes) { return send_frame(opcode::kBinary, bytes); }
-bool WsClient::send_raw(std::string_view bytes) { return write_all(bytes); }
+bool WsClient::send_text(std::string_view text) {
+  return send_frame(opcode::kText, text);
+}
+bool WsClient::send_binary(std::string_view bytes) {
+  return send_frame(opcode::kBinary, bytes);
+}
+bool WsClient::send_raw(std::string_view bytes) {
+  return write_all(bytes);
+}
 
 void WsClient::close(int code, std::string_view reason) {
   if (fd_ < 0) return;
@@ -244,14 +253,15 @@ WsMessage WsClient::receive(std::chrono::milliseconds timeout) {
       uint8_t op = b[0] & 0x0f;
       uint64_t len = b[1] & 0x7f;
       size_t pos = 2;
-      if (len == 126 && in_.size() >= 4) len = (uint64_t(b[2]) << 8) | b[3], pos = 4;
+      if (len == 126 && in_.size() >= 4)
+        len = (uint64_t(b[2]) << 8) | b[3], pos = 4;
       else if (len == 127 && in_.size() >= 10) {
         len = 0;
         for (int i = 0; i < 8; ++i) len = (len << 8) | b[2 + i];
         pos = 10;
       }
-      bool have_len = !((b[1] & 0x7f) == 126 && in_.size() < 4) &&
-                      !((b[1] & 0x7f) == 127 && in_.size() < 10);
+      bool have_len =
+          !((b[1] & 0x7f) == 126 && in_.size() < 4) && !((b[1] & 0x7f) == 127 && in_.size() < 10);
       if (b[1] & 0x80) pos += 4;  // servers never mask, but skip a key if one is there
       if (have_len && in_.size() >= pos + len) {
         std::string payload = in_.substr(pos, len);
@@ -273,7 +283,9 @@ WsMessage WsClient::receive(std::chrono::milliseconds timeout) {
         partial_ += payload;
         if (!fin) continue;
         WsMessage m{partial_op_ == opcode::kText ? MessageKind::Text : MessageKind::Binary,
-                    std::move(partial_), 0, {}};
+                    std::move(partial_),
+                    0,
+                    {}};
         partial_.clear();
         return m;
       }

@@ -89,7 +89,12 @@ test('a caption typed in the captioner console appears on the viewer and the dis
   await viewer.evaluate(() => {
     const stage = globalThis.hallcastStage;
     globalThis.captionSeen = null;
-    stage.relay.on('caption', (m) => { if (m.final) globalThis.captionArrived = { t: m.t, at: performance.now() }; });
+    // The first caption event (partial or final) carrying the words, and when they first show.
+    stage.relay.on('caption', (m) => {
+      if (!globalThis.captionArrived && m.text.includes('điều bắt buộc')) {
+        globalThis.captionArrived = { t: m.t, at: performance.now() };
+      }
+    });
     new MutationObserver(() => {
       const text = document.querySelector('.captions').textContent;
       if (!globalThis.captionSeen && text.includes('điều bắt buộc')) {

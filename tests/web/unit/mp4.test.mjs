@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
-import { boxes, fragmentStartSeconds, parseInit } from '../../../web/js/mp4.js';
+import { boxes, findBox, fragmentStartSeconds, fragmentTrackIds, keepTracks, parseInit }
+  from '../../../web/js/mp4.js';
 
 function makeFmp4(profile, level, audio = true) {
   const args = ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i',
@@ -58,4 +59,23 @@ test('garbage is refused without throwing', () => {
   const lying = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x6d, 0x6f, 0x6f, 0x76]);
   assert.equal(parseInit(lying), null);
   assert.equal(fragmentStartSeconds(new Uint8Array(40), { trackId: 1, timescale: 90000 }), null);
+});
+
+test('fragment track ids, and an init segment cut down to its video track', () => {
+  const { init, fragments } = split(makeFmp4('baseline', '3.0'));
+  const info = parseInit(init);
+  const ids = info.tracks.map((t) => t.trackId);
+  assert.deepEqual(info.tracks.map((t) => t.handler), ['vide', 'soun']);
+  const seen = new Set(fragments.flatMap((f) => fragmentTrackIds(f)));
+  assert.deepEqual([...seen].sort(), [...ids].sort());
+  const videoOnly = keepTracks(init, [info.video.trackId]);
+  const cut = parseInit(videoOnly);
+  assert.deepEqual(cut.codecs, ['avc1.42C01E']);
+  assert.equal(cut.mime, 'video/mp4; codecs="avc1.42C01E"');
+  const moov = findBox(videoOnly, ['moov']);
+  const kinds = [...boxes(videoOnly, moov.body, moov.end)].map((b) => b.type);
+  assert.equal(kinds.filter((k) => k === 'trak').length, 1);
+  const mvex = findBox(videoOnly, ['moov', 'mvex']);
+  assert.equal([...boxes(videoOnly, mvex.body, mvex.end)].filter((b) => b.type === 'trex').length, 1);
+  assert.equal(moov.end, videoOnly.byteLength);  // sizes rewritten consistently
 });

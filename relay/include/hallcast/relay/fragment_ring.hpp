@@ -19,7 +19,7 @@
 namespace hallcast::relay {
 
 struct RingLimits {
-  int64_t backlog_ms = 3000;         // a viewer further behind skips to the next keyframe
+  int64_t backlog_ms = 3000;          // a viewer further behind skips to the next keyframe
   int64_t lag_disconnect_ms = 15000;  // behind (without catching up) this long: disconnected
   size_t max_fragments = 4096;        // hard bound on the ring, whatever the timing
 };

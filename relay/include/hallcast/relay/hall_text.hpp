@@ -46,8 +46,8 @@ class HallText {
   // Re-applies a persisted event (a final caption or a title) at start-up.
   void replay(const Json& event);
 
-  Json title_json() const;    // the current title event (or {"cleared":true})
-  Json recent_json() const;   // the recent captions, oldest first
+  Json title_json() const;   // the current title event (or {"cleared":true})
+  Json recent_json() const;  // the recent captions, oldest first
   // Final captions of a session, corrections applied, in order.
   const std::vector<FinalCaption>* session_captions(const std::string& session) const;
   // The session captions are attributed to: the title's session, else the schedule's current
@@ -64,7 +64,7 @@ class HallText {
   const config::Config& cfg_;
   std::string hall_;
   std::vector<const config::Session*> schedule_;  // this hall's sessions by start time
-  Json title_;            // the current title event; null = none yet
+  Json title_;                                    // the current title event; null = none yet
   int schedule_pos_ = -1;  // position in the title sequence (see title_sequence()), -1 = none
   std::deque<Json> recent_;
   std::string last_final_id_;

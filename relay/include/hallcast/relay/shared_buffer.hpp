@@ -24,9 +24,7 @@ class SharedBuffer {
   size_t size() const { return bytes_.size() - headroom_; }
   size_t headroom() const { return headroom_; }
   bool binary() const { return binary_; }
-  std::string_view view() const {
-    return {reinterpret_cast<const char*>(payload()), size()};
-  }
+  std::string_view view() const { return {reinterpret_cast<const char*>(payload()), size()}; }
 
  private:
   std::vector<uint8_t> bytes_;

@@ -81,6 +81,7 @@ class ProgramPipeline {
   static GstFlowReturn on_audio(GstElement* sink, gpointer self);
   static GstPadProbeReturn on_encoder_input(GstPad*, GstPadProbeInfo* info, gpointer self);
   uint64_t capture_time_for(GstClockTime pts);
+  void guard_first_frames();
 
   ProgramOptions opts_;
   Playing on_playing_;
@@ -93,6 +94,8 @@ class ProgramPipeline {
   bool announced_playing_ = false;
   bool eos_seen_ = false;
   std::atomic<uint64_t> frames_{0};
+  // Running time of the slate's first buffer: compositor output before it would be black.
+  std::atomic<GstClockTime> slate_start_{GST_CLOCK_TIME_NONE};
   uint32_t key_requests_ = 0;
 
   // Program frame PTS -> wall-clock time it entered the encoder ("capture" of the composite).

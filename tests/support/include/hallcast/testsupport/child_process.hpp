@@ -23,17 +23,17 @@ using namespace std::chrono_literals;
 enum class Stream { Stdout, Stderr };
 
 struct SpawnOptions {
-  std::vector<std::string> args;            // argv[1..]
-  std::map<std::string, std::string> env;   // added to (or replacing in) the test's environment
-  std::vector<std::string> unset_env;       // removed from the environment
-  std::string cwd;                          // empty = the test's cwd
+  std::vector<std::string> args;           // argv[1..]
+  std::map<std::string, std::string> env;  // added to (or replacing in) the test's environment
+  std::vector<std::string> unset_env;      // removed from the environment
+  std::string cwd;                         // empty = the test's cwd
 };
 
 // Exit status as the shell sees it: exit code, or 128 + signal number.
 struct ExitStatus {
-  bool exited = false;     // false: still running (timed out)
-  int code = -1;           // exit code when it exited normally
-  int signal = 0;          // signal that killed it, else 0
+  bool exited = false;  // false: still running (timed out)
+  int code = -1;        // exit code when it exited normally
+  int signal = 0;       // signal that killed it, else 0
   int shell_code() const { return signal ? 128 + signal : code; }
 };
 

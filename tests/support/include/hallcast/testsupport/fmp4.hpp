@@ -11,8 +11,8 @@
 namespace hallcast::testsupport {
 
 struct Fmp4Fragment {
-  std::string bytes;  // moof+mdat (and any boxes between them)
-  bool keyframe = false;  // the first sample is a sync sample
+  std::string bytes;         // moof+mdat (and any boxes between them)
+  bool keyframe = false;     // the first sample is a sync sample
   uint64_t decode_time = 0;  // tfdt baseMediaDecodeTime (track timescale)
 };
 

@@ -50,8 +50,8 @@ struct WsMessage {
 };
 
 namespace opcode {
-inline constexpr uint8_t kContinuation = 0x0, kText = 0x1, kBinary = 0x2, kClose = 0x8,
-                         kPing = 0x9, kPong = 0xA;
+inline constexpr uint8_t kContinuation = 0x0, kText = 0x1, kBinary = 0x2, kClose = 0x8, kPing = 0x9,
+                         kPong = 0xA;
 }
 
 class WsClient {
@@ -98,7 +98,7 @@ class WsClient {
   int fd_ = -1;
   bool upgraded_ = false;
   std::string protocol_;
-  std::string in_;  // bytes read but not yet parsed
+  std::string in_;       // bytes read but not yet parsed
   std::string partial_;  // a fragmented message being assembled
   uint8_t partial_op_ = 0;
   uint64_t bytes_received_ = 0;
