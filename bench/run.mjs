@@ -19,7 +19,7 @@ const { values: opt } = parseArgs({
     servers: { type: 'string', default: 'relay,peer' },
     'bin-dir': { type: 'string', default: path.join(repoDir, 'build/bin') },
     'out-dir': { type: 'string', default: path.join(repoDir, 'build/bench-results') },
-    steps: { type: 'string', default: '250,500,1000,1500,2000,2500,3000,4000' },
+    steps: { type: 'string', default: '250,500,750,1000,1500,2000,2500,3000,4000' },
     'bitrate-kbps': { type: 'string', default: '3000' },
     fps: { type: 'string', default: '30' },
     gop: { type: 'string', default: '60' },

@@ -74,8 +74,10 @@ void wire(Node& n, const config::Config& cfg, const std::string& hall, const Run
     n.publisher.emplace(
         RelayPublisher::Options{cfg.outputs.relay_url, hall, cfg.auth.publisher_token},
         [&n](const nlohmann::json& c) {
+          // The relay gives every command it forwards an id; messages without one are events
+          // (title, caption, ...) that need no answer.
           nlohmann::json reply = n.streamer->handle(c);
-          if (!reply.is_null()) n.publisher->send_text(reply.dump());
+          if (!reply.is_null() && c.is_object() && c.contains("id")) n.publisher->send_text(reply.dump());
         },
         g_main_context_default());
     n.publisher->set_on_connected([&n] { n.publisher->send_text(n.streamer->state().dump()); });

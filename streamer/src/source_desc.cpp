@@ -37,7 +37,7 @@ std::string test_desc(const config::Source& s, const ProgramFormat& f) {
                   " time-format=\"%H:%M:%S\"" + video_tail(f);
   if (source_has_audio(s))
     d += " audiotestsrc is-live=true wave=sine volume=0.2 freq=" + std::to_string(s.audio_freq) +
-         audio_tail(false);
+         " ! audio/x-raw,rate=" + std::to_string(limits::kAudioRate) + audio_tail(false);
   return d;
 }
 

@@ -69,7 +69,8 @@ test('plays from the codecs in the init segment, starts fast and stays near the 
   assert.deepEqual([s.w, s.h], [640, 360]);
   // The controller's bound: a jump when further than 2.5 s plus a fragment behind.
   assert.ok(s.behind < 2.5 + 0.5 + 0.5, `behind the live edge by ${s.behind}`);
-  assert.ok(startMs < 3000, `first frame after ${startMs} ms`);
+  // About a second on an idle machine (page load included); generous for loaded CI machines.
+  assert.ok(startMs < 4000, `first frame after ${startMs} ms`);
   console.log(`# fake relay: first frame after ${startMs} ms`);
   relay.stop();
   await page.close();

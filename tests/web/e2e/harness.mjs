@@ -108,6 +108,10 @@ languages = ["vi", "en"]
 `;
 }
 
+// Children still running when this process exits (a failed or interrupted run) are killed.
+const running = new Set();
+process.on('exit', () => { for (const p of running) p.kill('SIGKILL'); });
+
 // A child process whose output is kept (for failure messages) and scanned for patterns.
 class Child {
   constructor(name, args) {
@@ -115,7 +119,11 @@ class Child {
     this.log = [];
     this.proc = spawn(args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'],
       env: childEnv() });
-    this.exited = new Promise((res) => this.proc.on('exit', (code, sig) => res({ code, sig })));
+    running.add(this.proc);
+    this.exited = new Promise((res) => this.proc.on('exit', (code, sig) => {
+      running.delete(this.proc);
+      res({ code, sig });
+    }));
     this.watchers = new Set();
     for (const stream of [this.proc.stdout, this.proc.stderr]) {
       let rest = '';
