@@ -121,9 +121,10 @@ class DisplayE2E : public ::testing::Test {
     return std::make_unique<ChildProcess>(testsupport::binary_path("hallcast-display"), o);
   }
 
-  // Waits for the next "hallcast-display <what>" line after the ones seen so far.
-  bool wait_for(ChildProcess& d, const std::string& what, std::chrono::milliseconds timeout) {
-    size_t from = d.lines().size();
+  // Waits for a "hallcast-display <what>" line from stdout line `from` on (take the mark
+  // before the action whose effect is awaited).
+  bool wait_for(ChildProcess& d, const std::string& what, std::chrono::milliseconds timeout,
+                size_t from) {
     return d.wait_for_line("^hallcast-display " + what, timeout, testsupport::Stream::Stdout, from)
         .has_value();
   }
@@ -187,17 +188,20 @@ TEST_F(DisplayE2E, SrtVideoReplacesStandbyAndComesBackAfterLoss) {
                 "Thúc đẩy chương trình chuyển đổi số tỉnh Thanh Hóa năm 2022"),
             std::string::npos);
 
+  size_t mark = display->lines().size();
   auto sender = start_srt_sender(p.srt);
-  ASSERT_TRUE(wait_for(*display, "showing video srt", 20s)) << display->output();
+  ASSERT_TRUE(wait_for(*display, "showing video srt", 20s, mark)) << display->output();
   Capture video = capture_until(is_video, 5s, "srt-video");
   EXPECT_TRUE(is_video(video)) << video.fraction_near(kStandbyRgb, 6);
 
+  mark = display->lines().size();
   sender->terminate(5s);
-  ASSERT_TRUE(wait_for(*display, "showing standby", 5s)) << display->output();
+  ASSERT_TRUE(wait_for(*display, "showing standby", 5s, mark)) << display->output();
   EXPECT_TRUE(is_standby(capture_until(is_standby, 5s, "standby-after-loss")));
 
+  mark = display->lines().size();
   sender = start_srt_sender(p.srt);
-  ASSERT_TRUE(wait_for(*display, "showing video srt", 30s)) << display->output();
+  ASSERT_TRUE(wait_for(*display, "showing video srt", 30s, mark)) << display->output();
   EXPECT_TRUE(is_video(capture_until(is_video, 5s, "srt-video-again")));
 
   auto status = display->terminate(10s);
@@ -281,17 +285,20 @@ TEST_F(DisplayE2E, RealStreamerVideoStandbyOnStopAndBackOnRestart) {
   const std::string config = write_config(dir_, p);
   auto display = start_display(config);
   ASSERT_TRUE(wait_for_any(*display, "showing standby", 20s)) << display->output();
+  size_t mark = display->lines().size();
   auto streamer = start_streamer(config);
-  ASSERT_TRUE(wait_for(*display, "showing video srt", 30s))
+  ASSERT_TRUE(wait_for_any(*display, "showing video srt", 30s))
       << display->output() << "\n--- streamer:\n" << streamer->output();
   EXPECT_TRUE(is_video(capture_until(is_video, 5s, "streamer-video")));
 
+  mark = display->lines().size();
   streamer->terminate(10s);
-  ASSERT_TRUE(wait_for(*display, "showing standby", 10s)) << display->output();
+  ASSERT_TRUE(wait_for(*display, "showing standby", 10s, mark)) << display->output();
   EXPECT_TRUE(is_standby(capture_until(is_standby, 5s, "streamer-stopped-standby")));
 
+  mark = display->lines().size();
   streamer = start_streamer(config);
-  ASSERT_TRUE(wait_for(*display, "showing video srt", 40s)) << display->output();
+  ASSERT_TRUE(wait_for(*display, "showing video srt", 40s, mark)) << display->output();
   EXPECT_TRUE(is_video(capture_until(is_video, 5s, "streamer-video-again")));
   EXPECT_EQ(display->terminate(10s).code, 0);
 }
@@ -309,7 +316,7 @@ TEST_F(DisplayE2E, FallsBackToTheRelayWhenSrtIsUnreachable) {
   ASSERT_TRUE(wait_for_any(*display, "showing video relay", 45s))
       << display->output() << "\n--- streamer:\n" << streamer->output();
   EXPECT_TRUE(is_video(capture_until(is_video, 5s, "relay-fallback-video")));
-  EXPECT_EQ(hook(*display)["showing"], "video relay");
+  EXPECT_EQ(hook(*display)["showing"], "video relay") << display->output();
   EXPECT_EQ(display->terminate(10s).code, 0);
 }
 

@@ -23,7 +23,8 @@ export class CaptionView {
     this.sizeIndex = SIZE_STEPS.indexOf(1);
     this.enabled = true;
     if (remember) {
-      const saved = Number(store()?.getItem(SIZE_KEY));
+      const raw = store()?.getItem(SIZE_KEY);
+      const saved = raw === null || raw === undefined ? NaN : Number(raw);
       if (Number.isInteger(saved) && saved >= 0 && saved < SIZE_STEPS.length) this.sizeIndex = saved;
       this.enabled = store()?.getItem(ENABLED_KEY) !== 'off';
     }

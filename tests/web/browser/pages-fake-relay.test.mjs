@@ -70,7 +70,7 @@ test('plays from the codecs in the init segment, starts fast and stays near the 
   // The controller's bound: a jump when further than 2.5 s plus a fragment behind.
   assert.ok(s.behind < 2.5 + 0.5 + 0.5, `behind the live edge by ${s.behind}`);
   // About a second on an idle machine (page load included); generous for loaded CI machines.
-  assert.ok(startMs < 4000, `first frame after ${startMs} ms`);
+  assert.ok(startMs < 6000, `first frame after ${startMs} ms`);
   console.log(`# fake relay: first frame after ${startMs} ms`);
   relay.stop();
   await page.close();
