@@ -3,6 +3,7 @@
 // run's JSON and a summary table (docs/performance.md explains both).
 //
 //   node bench/run.mjs [--repeats 2] [--servers relay,peer] [--bin-dir build/bin] [--out-dir DIR] [--smoke]
+//   node bench/run.mjs --report-only A/runs.json[,B/runs.json]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +25,7 @@ const { values: opt } = parseArgs({
     fps: { type: 'string', default: '30' },
     gop: { type: 'string', default: '60' },
     smoke: { type: 'boolean', default: false },
+    'report-only': { type: 'string' },  // a runs.json: print its report again, run nothing
   },
 });
 
@@ -74,6 +76,14 @@ async function runOne(kind, repeat) {
 }
 
 async function main() {
+  if (opt['report-only']) {
+    // One or more runs.json (comma-separated): their runs are pooled as repeats.
+    const files = opt['report-only'].split(',').map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
+    const runs = files.flatMap((f) => f.runs);
+    const meta = { ...files[0].meta, minutes: files.reduce((m, f) => m + f.meta.minutes, 0) };
+    process.stdout.write(markdown(meta, summarize(runs, [...new Set(runs.map((r) => r.server))]), runs));
+    return;
+  }
   const servers = opt.servers.split(',').filter(Boolean);
   const repeats = Number(opt.repeats);
   const outDir = path.join(opt['out-dir'], new Date().toISOString().replace(/[:.]/g, '-'));

@@ -7,28 +7,33 @@ const METRICS = [
   ['max_viewers', 'max viewers (99.9 % delivered, p99 ≤ 50 ms)', '', (r) => r.ramp?.max_viewers],
   ['cpu_gbit_1000', 'server CPU per delivered Gbit/s @1000', 'core·s/Gbit', (r) => stepAt(r, 1000)?.server?.cpu_per_gbit_s],
   ['cpu_gbit_2000', 'server CPU per delivered Gbit/s @2000', 'core·s/Gbit', (r) => stepAt(r, 2000)?.server?.cpu_per_gbit_s],
+  ['cpu_gbit_500', 'server CPU per delivered Gbit/s @500', 'core·s/Gbit', (r) => stepAt(r, 500)?.server?.cpu_per_gbit_s],
   ['cores_1000', 'server CPU @1000', 'cores', (r) => stepAt(r, 1000)?.server?.cpu_cores],
-  ['mem_viewer_2000', 'server RSS per viewer @2000', 'KiB', (r) => stepAt(r, 2000)?.server?.rss_per_viewer_kib],
+  ['mem_viewer_500', 'server RSS per viewer @500', 'KiB', (r) => stepAt(r, 500)?.server?.rss_per_viewer_kib],
   ['mem_viewer_1000', 'server RSS per viewer @1000', 'KiB', (r) => stepAt(r, 1000)?.server?.rss_per_viewer_kib],
+  ['mem_viewer_2000', 'server RSS per viewer @2000', 'KiB', (r) => stepAt(r, 2000)?.server?.rss_per_viewer_kib],
   ...[500, 1000, 2000].flatMap((n) => [
     [`delivered_${n}`, `delivered @${n}`, '%', (r) => pct(stepAt(r, n)?.delivered)],
     [`lag_p50_${n}`, `lag p50 @${n}`, 'ms', (r) => stepAt(r, n)?.lag?.p50_ms],
     [`lag_p99_${n}`, `lag p99 @${n}`, 'ms', (r) => stepAt(r, n)?.lag?.p99_ms],
     [`lag_max_${n}`, `lag max @${n}`, 'ms', (r) => stepAt(r, n)?.lag?.max_ms],
-    [`caption_p99_${n}`, `caption lag p99 @${n}`, 'ms', (r) => stepAt(r, n)?.caption_lag?.p99_ms],
+    [`caption_p99_${n}`, `caption lag p99 @${n}`, 'ms', (r) => p99(stepAt(r, n)?.caption_lag)],
   ]),
   ['join_p50', 'join → first decodable fragment p50 (@500)', 'ms', (r) => r.ramp?.join?.p50_ms],
   ['join_max', 'join → first decodable fragment max (@500)', 'ms', (r) => r.ramp?.join?.max_ms],
   ['slow_others_p99', 'slow test (1000, 5 % at half speed): others’ p99', 'ms', (r) => r.slow?.lag?.p99_ms],
   ['slow_others_delivered', 'slow test: others delivered', '%', (r) => pct(r.slow?.delivered)],
-  ['slow_caption_p99', 'slow test: others’ caption p99', 'ms', (r) => r.slow?.caption_lag?.p99_ms],
-  ['loadgen_2000', 'load generator CPU @2000', 'cores', (r) => stepAt(r, 2000)?.loadgen_cpu_cores],
+  ['slow_caption_p99', 'slow test: others’ caption p99', 'ms', (r) => p99(r.slow?.caption_lag)],
+  ['slow_slow_caption_p99', 'slow test: slow viewers’ caption p99', 'ms', (r) => p99(r.slow?.slow?.caption_lag)],
+  ['loadgen_1000', 'load generator CPU @1000', 'cores', (r) => stepAt(r, 1000)?.loadgen_cpu_cores],
 ];
 
 function pct(x) { return x === undefined ? undefined : x * 100; }
+// A lag histogram that received nothing in its window: infinitely late, shown as "none".
+function p99(h) { return h === undefined ? undefined : h.count > 0 ? h.p99_ms : Infinity; }
 
 function stats(values) {
-  const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  const v = values.filter((x) => typeof x === 'number' && !Number.isNaN(x)).sort((a, b) => a - b);
   if (v.length === 0) return null;
   const mid = Math.floor(v.length / 2);
   const median = v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
@@ -43,7 +48,8 @@ export function summarize(runs, servers) {
     row.ratio = {};
     for (const s of servers) row.stats[s] = stats(runs.filter((r) => r.server === s).map(get));
     for (const s of servers) {
-      if (s !== 'peer' && row.stats[s] && row.stats.peer?.median) row.ratio[s] = row.stats[s].median / row.stats.peer.median;
+      const a = row.stats[s]?.median, b = row.stats.peer?.median;
+      if (s !== 'peer' && Number.isFinite(a) && Number.isFinite(b) && b) row.ratio[s] = a / b;
     }
     out[name] = row;
   }
@@ -53,7 +59,7 @@ export function summarize(runs, servers) {
   return out;
 }
 
-const fmt = (x) => (x === undefined || x === null ? '–' : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
+const fmt = (x) => (x === undefined || x === null ? '–' : x === Infinity ? 'none' : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
 const cell = (s) => (s ? (s.n > 1 ? `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})` : fmt(s.median)) : '–');
 
 export function markdown(meta, summary, runs) {
@@ -76,7 +82,7 @@ export function markdown(meta, summary, runs) {
   for (const r of runs) {
     for (const s of [...(r.ramp?.steps ?? []), ...(r.slow ? [{ ...r.slow, viewers: `${r.slow.viewers} (5 % slow)` }] : [])]) {
       const moved = Object.entries(s.net_moved ?? {}).map(([k, v]) => `${k} ${v}`).join(', ') || '–';
-      lines.push(`| ${r.server} | ${r.repeat + 1} | ${s.viewers} | ${fmt(s.delivered * 100)} | ${fmt(s.lag.p50_ms)} / ${fmt(s.lag.p99_ms)} / ${fmt(s.lag.max_ms)} | ${fmt(s.caption_lag.p99_ms)} | ${fmt(s.delivered_gbit_s)} | ${fmt(s.server?.cpu_cores)} | ${fmt((s.server?.rss_kib ?? 0) / 1024)} | ${fmt(s.loadgen_cpu_cores)} | ${fmt(s.loadavg_1min)} | ${moved} |`);
+      lines.push(`| ${r.server} | ${r.repeat + 1} | ${s.viewers} | ${fmt(s.delivered * 100)} | ${fmt(s.lag.p50_ms)} / ${fmt(s.lag.p99_ms)} / ${fmt(s.lag.max_ms)} | ${fmt(p99(s.caption_lag))} | ${fmt(s.delivered_gbit_s)} | ${fmt(s.server?.cpu_cores)} | ${fmt((s.server?.rss_kib ?? 0) / 1024)} | ${fmt(s.loadgen_cpu_cores)} | ${fmt(s.loadavg_1min)} | ${moved} |`);
     }
   }
   lines.push('');

@@ -2,6 +2,9 @@
 // fragment per video frame, keyframes where configured, decodable from any keyframe fragment.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
+
 #include "streamer_fixture.hpp"
 
 namespace hallcast::streamer::testing {
@@ -39,6 +42,13 @@ TEST(StreamerFmp4, KeyframesAtTheConfiguredIntervalAndTimestampsIncrease) {
     if (i > 0) EXPECT_GT(frags[i].header.media_time_us, frags[i - 1].header.media_time_us);
     EXPECT_GT(frags[i].header.capture_time_us, 1600000000000000u);  // wall clock, µs
   }
+  // Composed frame -> its fragment out of the muxer: encode + mux, no frame held back.
+  std::vector<uint64_t> delay;
+  for (const auto& f : frags) delay.push_back(f.arrived_wall_us - f.header.capture_time_us);
+  std::sort(delay.begin(), delay.end());
+  uint64_t p50 = delay[delay.size() / 2], p95 = delay[delay.size() * 95 / 100];
+  std::printf("encode+mux delay: p50 %.1f ms, p95 %.1f ms over %zu frames\n", p50 / 1000.0, p95 / 1000.0, delay.size());
+  EXPECT_LT(p50, 33000u) << "each frame's fragment leaves before the next frame is composed";
   ASSERT_GE(keys.size(), 3u);
   EXPECT_EQ(keys[1] - keys[0], 15u);
   EXPECT_EQ(keys[2] - keys[1], 15u);

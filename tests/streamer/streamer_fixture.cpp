@@ -63,7 +63,7 @@ bool run_until(const std::function<bool()>& pred, std::chrono::milliseconds time
 void Collector::add(const media::FrameHeader& h, std::vector<uint8_t>&& b) {
   std::lock_guard lock(mu_);
   if (h.kind == media::FrameKind::Init) init_ = std::move(b);
-  else frags_.push_back(Fragment{h, std::move(b), std::chrono::steady_clock::now()});
+  else frags_.push_back(Fragment{h, std::move(b), std::chrono::steady_clock::now(), media::wall_clock_us()});
 }
 
 std::vector<uint8_t> Collector::init() const {

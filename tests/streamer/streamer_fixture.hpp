@@ -30,6 +30,7 @@ struct Fragment {
   media::FrameHeader header;
   std::vector<uint8_t> bytes;
   std::chrono::steady_clock::time_point at;
+  uint64_t arrived_wall_us = 0;  // wall clock when the fragment left the muxer
 };
 
 // Collects what the streamer publishes (called from a streaming thread).

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -191,7 +192,9 @@ bool ChildProcess::running() {
 }
 
 std::string binary_path(const std::string& name) {
-  return std::string(HALLCAST_BIN_DIR) + "/" + name;
+  // HALLCAST_TEST_BIN_DIR runs the same tests against another build (e.g. the ASan relay).
+  const char* dir = std::getenv("HALLCAST_TEST_BIN_DIR");
+  return std::string(dir && *dir ? dir : HALLCAST_BIN_DIR) + "/" + name;
 }
 
 std::string source_path(const std::string& relative) {

@@ -115,6 +115,16 @@ test('offline shows standby with the next session; the stream coming back hides 
   await page.waitForFunction((title) => document.querySelector('.standby-next-title').textContent === title,
     NEXT.title, { timeout: 10000 });
   assert.equal(await page.locator('.hall-choice').isVisible(), true);
+  // Captions readable on a phone, and the size buttons work (and are remembered).
+  const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.captions')).fontSize));
+  const base = await size();
+  assert.ok(base >= 14, `caption font ${base}px on a phone`);
+  await page.locator('#size-up').click();
+  assert.ok(await size() > base);
+  await page.reload();
+  assert.ok(await size() > base, 'caption size not remembered');
+  await page.locator('#size-down').click();
+  assert.equal(await size(), base);
   if (SHOTS) { mkdirSync(SHOTS, { recursive: true }); await page.screenshot({ path: join(SHOTS, 'standby-phone.png') }); }
   relay.start();
   relay.broadcast({ type: 'state', hall: 'hoi-truong', stream: 'live', program: 'cam-1', sources: SOURCES });

@@ -81,7 +81,8 @@ class ChildProcess {
   std::thread readers_[2];
 };
 
-// "hallcast-relay" -> "<build>/bin/hallcast-relay" (HALLCAST_BIN_DIR).
+// "hallcast-relay" -> "<build>/bin/hallcast-relay" (HALLCAST_BIN_DIR, or the directory in the
+// environment variable HALLCAST_TEST_BIN_DIR when set).
 std::string binary_path(const std::string& name);
 // Path of a file in the source tree (HALLCAST_SOURCE_DIR).
 std::string source_path(const std::string& relative);
