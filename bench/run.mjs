@@ -79,7 +79,13 @@ async function main() {
   if (opt['report-only']) {
     // One or more runs.json (comma-separated): their runs are pooled as repeats.
     const files = opt['report-only'].split(',').map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
-    const runs = files.flatMap((f) => f.runs);
+    let offset = 0;  // number the repeats across the pooled files
+    const runs = files.flatMap((f) => {
+      const n = Math.max(...f.runs.map((r) => r.repeat)) + 1;
+      const renumbered = f.runs.map((r) => ({ ...r, repeat: r.repeat + offset }));
+      offset += n;
+      return renumbered;
+    });
     const meta = { ...files[0].meta, minutes: files.reduce((m, f) => m + f.meta.minutes, 0) };
     process.stdout.write(markdown(meta, summarize(runs, [...new Set(runs.map((r) => r.server))]), runs));
     return;

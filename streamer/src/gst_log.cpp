@@ -41,7 +41,12 @@ void route_gst_log() {
   static std::shared_ptr<spdlog::logger> logger = logging::get("gst");
   gst_debug_remove_log_function(gst_debug_log_default);
   gst_debug_add_log_function(&log_function, logger.get(), nullptr);
-  if (!std::getenv("GST_DEBUG")) gst_debug_set_default_threshold(GST_LEVEL_WARNING);
+  if (!std::getenv("GST_DEBUG")) {
+    gst_debug_set_default_threshold(GST_LEVEL_WARNING);
+    // A program input dropping its oldest buffer is the designed bounded-queue behaviour under
+    // load, and appsrc warns once per buffer: never per frame in the log.
+    gst_debug_set_threshold_for_name("appsrc", GST_LEVEL_ERROR);
+  }
 }
 
 }  // namespace hallcast::streamer

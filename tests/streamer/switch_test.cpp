@@ -46,13 +46,13 @@ TEST(StreamerSwitch, FadePassesThroughMixedFramesAndEndsOnTheTarget) {
   h.start(30);
   ASSERT_TRUE(run_until([&] { return h.health("cam-3") == "ok"; }, 5s));
   size_t at = h.media.count();
-  auto reply = h.command({{"type", "switch"}, {"source", "cam-3"}, {"transition", "fade"}, {"duration_ms", 400}});
+  auto reply = h.command({{"type", "switch"}, {"source", "cam-3"}, {"transition", "fade"}, {"duration_ms", 800}});
   EXPECT_EQ(reply["type"], "ack");
-  ASSERT_TRUE(run_until([&] { return h.media.count() >= at + 30; }, 5s));
+  ASSERT_TRUE(run_until([&] { return h.media.count() >= at + 45; }, 5s));
   auto l = looks(h, "fade.mp4");
   size_t mixed = 0;
-  for (size_t i = at; i < at + 20 && i < l.size(); ++i) mixed += l[i] == Look::Other;
-  EXPECT_GE(mixed, 5u) << "a 400 ms fade shows intermediate frames";
+  for (size_t i = at; i < at + 30 && i < l.size(); ++i) mixed += l[i] == Look::Other;
+  EXPECT_GE(mixed, 5u) << "an 800 ms fade (24 frames) shows intermediate frames";
   EXPECT_EQ(l.back(), Look::Blue);
   for (size_t i = at; i < l.size(); ++i) EXPECT_NE(l[i], Look::Black) << "frame " << i;
 }
