@@ -89,7 +89,10 @@ void wire(Node& n, const config::Config& cfg, const std::string& hall, const Run
     if (n.control) n.control->broadcast(s);
     if (n.publisher) n.publisher->send_text(s.dump());
   };
-  cb.on_playing = [] { notify::ready(); };
+  cb.on_playing = [&n] {
+    notify::ready();
+    on_status(&n);  // a STATUS line at once, not only after the first interval
+  };
   cb.on_fatal = [&n](const std::string&) {
     n.exit_code = hallcast::limits::kExitRuntime;
     g_main_loop_quit(n.loop);
