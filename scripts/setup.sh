@@ -46,6 +46,8 @@ fi
 
 # Browser-test driver from npm (no browser download: tests use Debian's chromium).
 root="$(cd "$(dirname "$0")/.." && pwd)"
-if [ -f "$root/tests/web/package.json" ] && [ ! -d "$root/tests/web/node_modules/playwright-core" ]; then
-  (cd "$root/tests/web" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+for dir in tests/web bench/peer; do
+  if [ -f "$root/$dir/package-lock.json" ] && [ ! -d "$root/$dir/node_modules" ]; then
+    (cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done

@@ -39,7 +39,9 @@ TEST(StreamerFmp4, KeyframesAtTheConfiguredIntervalAndTimestampsIncrease) {
   std::vector<size_t> keys;
   for (size_t i = 0; i < frags.size(); ++i) {
     if (frags[i].header.keyframe) keys.push_back(i);
-    if (i > 0) EXPECT_GT(frags[i].header.media_time_us, frags[i - 1].header.media_time_us);
+    if (i > 0) {
+      EXPECT_GT(frags[i].header.media_time_us, frags[i - 1].header.media_time_us);
+    }
     EXPECT_GT(frags[i].header.capture_time_us, 1600000000000000u);  // wall clock, µs
   }
   // Composed frame -> its fragment out of the muxer: encode + mux, no frame held back.
