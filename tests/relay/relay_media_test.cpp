@@ -54,9 +54,9 @@ TEST_F(RelayTest, LateViewerDecodesFromTheFirstFragmentItGets) {
   ASSERT_GT(key2, 0u);
   uint32_t seq = 0;
   publish(pub, v, 0, key2 + 2, seq);
-  // Wait until the relay has the stream (state via /api/state), then join late.
-  for (int i = 0;
-       i < 100 && http_get(port_, "/api/state").body.find("\"live\"") == std::string::npos; ++i)
+  // Wait until the relay has taken every fragment (metrics), then join late.
+  const std::string taken = "hallcast_fragments_in_total " + std::to_string(key2 + 2) + "\n";
+  for (int i = 0; i < 250 && http_get(port_, "/metrics").body.find(taken) == std::string::npos; ++i)
     std::this_thread::sleep_for(20ms);
   Json hello;
   WsClient late = viewer("", &hello);

@@ -128,7 +128,10 @@ TEST(StreamerRelay, PublishesToTheRealRelayAndTakesCommandsThroughIt) {
   ASSERT_TRUE(streamer.wait_for_line("relay connected", 20s, ts::Stream::Stderr)) << streamer.output();
 
   ts::WsClient live;
-  ASSERT_EQ(live.connect(relay.port, {"/?hall=hoi-truong", "hallcast.live.v1"}).status, 101);
+  ts::WsOptions live_options;
+  live_options.path = "/?hall=hoi-truong";
+  live_options.subprotocol = "hallcast.live.v1";
+  ASSERT_EQ(live.connect(relay.port, live_options).status, 101);
   std::string init, body;
   int fragments = 0;
   auto got = live.receive_until([&](const ts::WsMessage& m) {
