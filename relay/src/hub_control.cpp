@@ -248,6 +248,17 @@ Json Hub::api_state() const {
   for (const auto& h : halls_) {
     size_t viewers = h->live_clients;
     Json st = state_event(*h);
+    Json sessions = Json::array();
+    for (const config::Session* x : cfg_.sessions_of_hall(h->id)) {
+      Json speakers = Json::array();
+      for (const auto& p : x->speakers) speakers.push_back({{"name", p.name}, {"role", p.role}});
+      sessions.push_back({{"id", x->id},
+                          {"hall", x->hall},
+                          {"title", x->title},
+                          {"start", x->start_text},
+                          {"end", x->end_text},
+                          {"speakers", speakers}});
+    }
     halls.push_back({{"id", h->id},
                      {"name", cfg_.find_hall(h->id)->name},
                      {"stream", st["stream"]},
@@ -255,6 +266,7 @@ Json Hub::api_state() const {
                      {"viewers", viewers},
                      {"session", h->text.current_session(now_ms())},
                      {"title", h->text.title_json()},
+                     {"sessions", sessions},
                      {"state", st}});
   }
   const auto& e = cfg_.event;

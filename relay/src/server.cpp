@@ -54,6 +54,14 @@ std::pair<std::string, int> split_listen(const std::string& listen) {
   return {host, port};
 }
 
+// The service tick: once a second, or faster when systemd's watchdog asks for it.
+int64_t tick_interval_ms() {
+  auto wd = notify::watchdog_interval();
+  int64_t ms = limits::kTickMs;
+  if (wd.count() > 0 && wd.count() < ms) ms = wd.count();
+  return ms;
+}
+
 void tick(lws_sorted_usec_list_t* sul) {
   auto* impl = reinterpret_cast<TickTimer*>(sul)->impl;
   impl->hub.tick(now_ms());
@@ -65,10 +73,7 @@ void tick(lws_sorted_usec_list_t* sul) {
     notify::status(std::to_string(impl->hub.viewers()) +
                    " viewers, halls live: " + (live.empty() ? "none" : live));
   }
-  auto wd = notify::watchdog_interval();
-  int64_t ms = limits::kTickMs;
-  if (wd.count() > 0 && wd.count() < ms) ms = wd.count();
-  lws_sul_schedule(impl->context, 0, &impl->tick.sul, tick, ms * LWS_US_PER_MS);
+  lws_sul_schedule(impl->context, 0, &impl->tick.sul, tick, tick_interval_ms() * LWS_US_PER_MS);
 }
 
 }  // namespace
@@ -140,7 +145,7 @@ int RelayServer::run() {
   std::fflush(stdout);
   notify::ready();
   impl_->tick.impl = impl_.get();
-  lws_sul_schedule(ctx, 0, &impl_->tick.sul, tick, limits::kTickMs * LWS_US_PER_MS);
+  lws_sul_schedule(ctx, 0, &impl_->tick.sul, tick, tick_interval_ms() * LWS_US_PER_MS);
 
   while (!g_stop) {
     if (lws_service(ctx, 0) < 0) break;

@@ -38,6 +38,12 @@ TEST_F(RelayHttpTest, HealthMetricsAndState) {
   ASSERT_EQ(st["halls"].size(), 2u);
   EXPECT_EQ(st["halls"][0]["id"], "hoi-truong");
   EXPECT_EQ(st["halls"][0]["stream"], "offline");
+  // The schedule per hall, for the operator panel and the standby screens.
+  ASSERT_EQ(st["halls"][0]["sessions"].size(), 2u);
+  EXPECT_EQ(st["halls"][0]["sessions"][0]["id"], "hoi-thao-1");
+  EXPECT_EQ(st["halls"][0]["sessions"][0]["title"],
+            "Thúc đẩy chương trình chuyển đổi số tỉnh Thanh Hóa năm 2022");
+  EXPECT_FALSE(st["halls"][0]["sessions"][0]["start"].get<std::string>().empty());
   EXPECT_EQ(st["halls"][1]["viewers"], 1);
   EXPECT_EQ(st["event"]["id"], "thanh-hoa-2022-test");
 }

@@ -24,7 +24,9 @@ uint64_t now_us() {
 }
 
 void publish(WsClient& pub, const Fmp4& v, size_t from, size_t to, uint32_t& seq) {
-  if (from == 0) ASSERT_TRUE(pub.send_binary(media_frame(true, false, 0, now_us(), seq++, v.init)));
+  if (from == 0) {
+    ASSERT_TRUE(pub.send_binary(media_frame(true, false, 0, now_us(), seq++, v.init)));
+  }
   for (size_t i = from; i < to; ++i) {
     const auto& f = v.fragments[i];
     ASSERT_TRUE(
@@ -72,7 +74,9 @@ TEST_F(RelayTest, LateViewerDecodesFromTheFirstFragmentItGets) {
     ASSERT_TRUE(m.is_binary());
     ASSERT_TRUE(parse_media_frame(m.data, pf));
     EXPECT_EQ(pf.kind, 1);
-    if (i == 0) EXPECT_TRUE(pf.keyframe) << "the GOP cache starts at a keyframe";
+    if (i == 0) {
+      EXPECT_TRUE(pf.keyframe) << "the GOP cache starts at a keyframe";
+    }
     EXPECT_EQ(pf.payload, v.fragments[key2 + static_cast<size_t>(i)].bytes);
     received += pf.payload;
   }
