@@ -12,7 +12,9 @@ int main(int argc, char** argv) {
         cli.add_option("--screenshot", options.screenshot_path,
                        "Test hook: on SIGUSR1 write the rendered frame (PNG) and FILE.json");
       },
-      [&](const hallcast::config::Config& cfg) { return hallcast::display::run_display(cfg, options); },
+      [&](const hallcast::config::Config& cfg) {
+        return hallcast::display::run_display(cfg, options);
+      },
   };
   return hallcast::app::main(argc, argv, program);
 }

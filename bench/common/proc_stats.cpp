@@ -21,8 +21,8 @@ std::string slurp(const std::string& path) {
 }
 
 // /proc/net/snmp and /proc/net/netstat: pairs of lines "Prefix: names..." / "Prefix: values...".
-void read_pairs(const std::string& path, const std::map<std::string, std::vector<std::string>>& want,
-                NetCounters& out) {
+void read_pairs(const std::string& path,
+                const std::map<std::string, std::vector<std::string>>& want, NetCounters& out) {
   std::istringstream in(slurp(path));
   std::string names, values;
   while (std::getline(in, names) && std::getline(in, values)) {
@@ -69,11 +69,12 @@ ProcessSample sample_process(pid_t pid) {
 NetCounters read_net_counters() {
   NetCounters c;
   read_pairs("/proc/net/snmp", {{"Tcp:", {"RetransSegs", "InErrs", "OutRsts"}}}, c);
-  read_pairs("/proc/net/netstat",
-             {{"TcpExt:", {"TCPBacklogDrop", "ListenOverflows", "ListenDrops", "TCPRcvQDrop",
-                           "TCPZeroWindowDrop", "TCPLostRetransmit", "TCPTimeouts", "PruneCalled",
-                           "RcvPruned", "TCPOFODrop"}}},
-             c);
+  read_pairs(
+      "/proc/net/netstat",
+      {{"TcpExt:",
+        {"TCPBacklogDrop", "ListenOverflows", "ListenDrops", "TCPRcvQDrop", "TCPZeroWindowDrop",
+         "TCPLostRetransmit", "TCPTimeouts", "PruneCalled", "RcvPruned", "TCPOFODrop"}}},
+      c);
   std::istringstream softnet(slurp("/proc/net/softnet_stat"));
   std::string line;
   uint64_t dropped = 0;

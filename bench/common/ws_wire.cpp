@@ -52,7 +52,8 @@ std::string make_upgrade_request(std::string_view host_port, std::string_view pa
   req.append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n");
   req.append("Sec-WebSocket-Key: ").append(base64(key, sizeof key)).append("\r\n");
   req.append("Sec-WebSocket-Protocol: ").append(subprotocol).append("\r\n");
-  if (!bearer_token.empty()) req.append("Authorization: Bearer ").append(bearer_token).append("\r\n");
+  if (!bearer_token.empty())
+    req.append("Authorization: Bearer ").append(bearer_token).append("\r\n");
   req.append("\r\n");
   return req;
 }
@@ -84,8 +85,8 @@ UpgradeAnswer parse_upgrade_answer(std::string_view buf, std::string_view subpro
   return a;
 }
 
-void append_client_frame(std::vector<uint8_t>& out, uint8_t opcode, std::span<const uint8_t> payload,
-                         uint32_t mask_key) {
+void append_client_frame(std::vector<uint8_t>& out, uint8_t opcode,
+                         std::span<const uint8_t> payload, uint32_t mask_key) {
   out.push_back(static_cast<uint8_t>(0x80 | opcode));
   size_t n = payload.size();
   if (n < 126) {

@@ -13,7 +13,14 @@
 
 namespace hallcast::bench {
 
-enum Opcode : uint8_t { kContinuation = 0, kText = 1, kBinary = 2, kClose = 8, kPing = 9, kPong = 10 };
+enum Opcode : uint8_t {
+  kContinuation = 0,
+  kText = 1,
+  kBinary = 2,
+  kClose = 8,
+  kPing = 9,
+  kPong = 10
+};
 
 // Text and control payloads are kept up to this size (captions, hello); binary payloads are
 // counted, and only their first kHeadBytes are kept (the media frame header).
@@ -32,8 +39,8 @@ struct UpgradeAnswer {
 UpgradeAnswer parse_upgrade_answer(std::string_view buf, std::string_view subprotocol);
 
 // Appends one masked client frame (FIN set) to out.
-void append_client_frame(std::vector<uint8_t>& out, uint8_t opcode, std::span<const uint8_t> payload,
-                         uint32_t mask_key);
+void append_client_frame(std::vector<uint8_t>& out, uint8_t opcode,
+                         std::span<const uint8_t> payload, uint32_t mask_key);
 
 struct WsMessage {
   uint8_t opcode = 0;
@@ -61,7 +68,8 @@ class FrameParser {
   // Payload bytes the caller may discard unread (recv with MSG_TRUNC): the rest of a binary
   // data frame whose first kHeadBytes are already kept.
   uint64_t skippable() const {
-    return in_payload_ && frame_opcode_ < kClose && msg_.opcode == kBinary && msg_.head_len == kHeadBytes
+    return in_payload_ && frame_opcode_ < kClose && msg_.opcode == kBinary &&
+                   msg_.head_len == kHeadBytes
                ? remaining_
                : 0;
   }

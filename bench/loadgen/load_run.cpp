@@ -16,7 +16,9 @@ constexpr uint64_t kPauseBetweenJoinsUs = 100'000;
 constexpr uint64_t kPauseBetweenPhasesUs = 1'000'000;
 constexpr double kNominalShare = 0.95;  // of fps x window: the least a working source sends
 
-double ms(uint64_t us) { return std::round(static_cast<double>(us) / 10.0) / 100.0; }
+double ms(uint64_t us) {
+  return std::round(static_cast<double>(us) / 10.0) / 100.0;
+}
 
 nlohmann::json lag_json(const Histogram& h) {
   return {{"count", h.count()},
@@ -65,7 +67,8 @@ nlohmann::json LoadRun::measure(const std::vector<size_t>& viewers, uint64_t win
   return summarize(viewers, ws);
 }
 
-nlohmann::json LoadRun::summarize(const std::vector<size_t>& viewers, const WindowSamples& ws) const {
+nlohmann::json LoadRun::summarize(const std::vector<size_t>& viewers,
+                                  const WindowSamples& ws) const {
   double secs = static_cast<double>(ws.w1 - ws.w0) / 1e6;
   // Sequence numbers seen tell how many fragments the source sent in the window; if the server
   // delivered (almost) none of them in time, fall back to the source's nominal rate.
@@ -155,12 +158,16 @@ nlohmann::json LoadRun::join_test() {
     uint64_t deadline = media::wall_clock_us() + opts_.join_timeout_ms * 1000;
     pool_.pump_until(deadline, [&] {
       const Viewer& v = pool_.viewer(idx);
-      return v.decodable_us != 0 || v.state == ViewerState::Closed || (v.saw_fragment && !v.join_order_ok);
+      return v.decodable_us != 0 || v.state == ViewerState::Closed ||
+             (v.saw_fragment && !v.join_order_ok);
     });
     const Viewer& v = pool_.viewer(idx);
-    if (v.decodable_us != 0) h.add(static_cast<int64_t>(v.decodable_us - v.started_us));
-    else if (v.saw_fragment && !v.join_order_ok) ++bad_order;
-    else ++failed;
+    if (v.decodable_us != 0)
+      h.add(static_cast<int64_t>(v.decodable_us - v.started_us));
+    else if (v.saw_fragment && !v.join_order_ok)
+      ++bad_order;
+    else
+      ++failed;
     pool_.close(idx);
     pool_.pump_until(media::wall_clock_us() + kPauseBetweenJoinsUs);
   }

@@ -18,20 +18,20 @@ namespace hallcast::bench {
 
 struct LoadOptions {
   PoolOptions pool;
-  pid_t server_pid = 0;           // sampled from /proc; 0 = not sampled
+  pid_t server_pid = 0;  // sampled from /proc; 0 = not sampled
   std::vector<size_t> steps = {250, 500, 1000, 1500, 2000};
-  size_t must_reach = 2000;       // keep ramping up to here even after a failed step
+  size_t must_reach = 2000;  // keep ramping up to here even after a failed step
   uint64_t warmup_ms = 1500;
   uint64_t window_ms = 4000;
-  uint64_t grace_ms = 500;        // late arrivals of window messages still count
-  double bitrate_kbps = 3000;     // of the stream (slow viewers read at half of it)
+  uint64_t grace_ms = 500;     // late arrivals of window messages still count
+  double bitrate_kbps = 3000;  // of the stream (slow viewers read at half of it)
   double fps = 30;
-  double min_delivered = 0.999;   // pass criteria of a step
+  double min_delivered = 0.999;  // pass criteria of a step
   double max_p99_ms = 50;
-  size_t join_at = 500;           // run the join test at this step (0 = at the first)
+  size_t join_at = 500;  // run the join test at this step (0 = at the first)
   size_t joiners = 20;
   uint64_t join_timeout_ms = 3000;
-  size_t slow_viewers = 1000;     // 0 = skip the slow-viewer phase
+  size_t slow_viewers = 1000;  // 0 = skip the slow-viewer phase
   double slow_fraction = 0.05;
   uint64_t slow_window_ms = 6000;
 };

@@ -27,7 +27,9 @@ class MeasureWindow {
   }
   void stop() { active_ = false; }
   bool covers(uint64_t t_us) const { return active_ && t_us >= start_us_ && t_us < end_us_; }
-  bool receiving(uint64_t now_us) const { return active_ && now_us >= start_us_ && now_us < end_us_; }
+  bool receiving(uint64_t now_us) const {
+    return active_ && now_us >= start_us_ && now_us < end_us_;
+  }
 
   Histogram& media_lag_of(bool slow) { return slow ? media_lag_slow : media_lag; }
   void sent(uint32_t seq) {

@@ -84,8 +84,10 @@ void ViewerPool::close_all() {
 
 void ViewerPool::fail(Viewer& v, std::string why) {
   if (v.state == ViewerState::Closed) return;
-  if (v.state == ViewerState::Open) v.dropped = true;
-  else v.failed = true;
+  if (v.state == ViewerState::Open)
+    v.dropped = true;
+  else
+    v.failed = true;
   v.why = std::move(why);
   if (v.fd >= 0) {
     ::close(v.fd);
@@ -121,7 +123,8 @@ void ViewerPool::start_connects(uint64_t now) {
     }
     int one = 1;
     setsockopt(v.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (v.slow) setsockopt(v.fd, SOL_SOCKET, SO_RCVBUF, &opts_.slow_rcvbuf, sizeof opts_.slow_rcvbuf);
+    if (v.slow)
+      setsockopt(v.fd, SOL_SOCKET, SO_RCVBUF, &opts_.slow_rcvbuf, sizeof opts_.slow_rcvbuf);
     v.state = ViewerState::Connecting;
     ++inflight_;
     connecting_.push_back(idx);
@@ -147,9 +150,9 @@ void ViewerPool::expire_upgrades(uint64_t now) {
     }
     return true;
   };
-  connecting_.erase(std::remove_if(connecting_.begin(), connecting_.end(),
-                                   [&](size_t i) { return !still(i); }),
-                    connecting_.end());
+  connecting_.erase(
+      std::remove_if(connecting_.begin(), connecting_.end(), [&](size_t i) { return !still(i); }),
+      connecting_.end());
 }
 
 void ViewerPool::pump_once(uint64_t deadline_us) {
@@ -264,7 +267,8 @@ void ViewerPool::on_message(Viewer& v, const WsMessage& m, uint64_t now) {
     case kPing: {
       std::vector<uint8_t> pong;
       append_client_frame(pong, kPong,
-                          {reinterpret_cast<const uint8_t*>(m.text.data()), m.text.size()}, 0x5a5a5a5a);
+                          {reinterpret_cast<const uint8_t*>(m.text.data()), m.text.size()},
+                          0x5a5a5a5a);
       if (::write(v.fd, pong.data(), pong.size()) < 0) fail(v, "could not answer a ping");
       break;
     }

@@ -20,9 +20,10 @@ struct PoolOptions {
   int port = 0;
   std::string path = "/";
   std::string subprotocol = "hallcast.live.v1";
-  double slow_bytes_per_s = 0;   // read budget of a slow viewer
-  int slow_rcvbuf = 64 * 1024;   // small socket buffer so a slow viewer's backlog shows at the server
-  int max_inflight = 200;        // handshakes in progress at once (listen backlogs are finite)
+  double slow_bytes_per_s = 0;  // read budget of a slow viewer
+  int slow_rcvbuf =
+      64 * 1024;           // small socket buffer so a slow viewer's backlog shows at the server
+  int max_inflight = 200;  // handshakes in progress at once (listen backlogs are finite)
   uint64_t upgrade_timeout_us = 10'000'000;
 };
 
@@ -33,21 +34,21 @@ struct Viewer {
   int fd = -1;
   ViewerState state = ViewerState::Pending;
   bool slow = false;
-  bool failed = false;       // never reached Open
-  bool dropped = false;      // closed after Open (by the server or an error)
-  std::string why;           // failure / close reason
-  uint64_t started_us = 0;   // connect() called
-  uint64_t open_us = 0;      // upgrade accepted
-  uint64_t decodable_us = 0; // init + keyframe fragment received
+  bool failed = false;        // never reached Open
+  bool dropped = false;       // closed after Open (by the server or an error)
+  std::string why;            // failure / close reason
+  uint64_t started_us = 0;    // connect() called
+  uint64_t open_us = 0;       // upgrade accepted
+  uint64_t decodable_us = 0;  // init + keyframe fragment received
   bool saw_init = false;
   bool saw_fragment = false;
-  bool join_order_ok = true; // first fragment after the init segment was a keyframe
+  bool join_order_ok = true;  // first fragment after the init segment was a keyframe
   uint32_t last_seq = 0;
   bool have_seq = false;
   uint64_t seq_gaps = 0;
   uint64_t window_msgs = 0;  // fragments captured inside the current window
   uint64_t bytes = 0;
-  double tokens = 0;         // slow viewers: bytes they may read now
+  double tokens = 0;  // slow viewers: bytes they may read now
   bool throttled = false;
   std::string upgrade_buf;
   FrameParser parser;

@@ -35,14 +35,15 @@ BlockingWs::BlockingWs(const std::string& host, int port, const std::string& pat
     throw std::runtime_error("not an IPv4 address: " + host);
   if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
     fail("connect to " + host + ":" + std::to_string(port));
-  std::string req = make_upgrade_request(host + ":" + std::to_string(port), path, subprotocol,
-                                         bearer_token);
+  std::string req =
+      make_upgrade_request(host + ":" + std::to_string(port), path, subprotocol, bearer_token);
   if (::write(fd_, req.data(), req.size()) != static_cast<ssize_t>(req.size())) fail("write");
   std::string answer;
   char buf[4096];
   for (;;) {
     pollfd p{fd_, POLLIN, 0};
-    if (poll(&p, 1, kUpgradeTimeoutMs) <= 0) throw std::runtime_error("no upgrade answer from the server");
+    if (poll(&p, 1, kUpgradeTimeoutMs) <= 0)
+      throw std::runtime_error("no upgrade answer from the server");
     ssize_t r = ::read(fd_, buf, sizeof buf);
     if (r <= 0) throw std::runtime_error("server closed during the upgrade (" + subprotocol + ")");
     answer.append(buf, static_cast<size_t>(r));
@@ -51,7 +52,8 @@ BlockingWs::BlockingWs(const std::string& host, int port, const std::string& pat
       throw std::runtime_error("upgrade refused (" + subprotocol + "): " + a.detail);
     if (a.status == UpgradeAnswer::Accepted) {
       std::string rest = answer.substr(a.header_bytes);
-      parser_.feed(reinterpret_cast<const uint8_t*>(rest.data()), rest.size(), [](const WsMessage&) {});
+      parser_.feed(reinterpret_cast<const uint8_t*>(rest.data()), rest.size(),
+                   [](const WsMessage&) {});
       return;
     }
   }
@@ -83,7 +85,8 @@ bool BlockingWs::drain(const std::function<void(const std::string&)>& on_text) {
     bool alive = true;
     bool ok = parser_.feed(buf, static_cast<size_t>(r), [&](const WsMessage& m) {
       if (m.opcode == kText) on_text(m.text);
-      if (m.opcode == kPing) send(kPong, {reinterpret_cast<const uint8_t*>(m.text.data()), m.text.size()});
+      if (m.opcode == kPing)
+        send(kPong, {reinterpret_cast<const uint8_t*>(m.text.data()), m.text.size()});
       if (m.opcode == kClose) alive = false;
     });
     if (!ok || !alive) return false;

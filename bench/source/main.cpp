@@ -18,7 +18,9 @@
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
-void on_signal(int) { g_stop = 1; }
+void on_signal(int) {
+  g_stop = 1;
+}
 
 struct SourceOptions {
   std::string host = "127.0.0.1";
@@ -28,17 +30,20 @@ struct SourceOptions {
   std::string captioner_token;
   double bitrate_kbps = 3000;
   double fps = 30;
-  int gop = 60;              // fragments per keyframe interval
+  int gop = 60;                // fragments per keyframe interval
   double keyframe_weight = 4;  // a keyframe fragment is this many times a delta fragment
   double captions_per_s = 1;
-  double duration_s = 0;     // 0 = until a signal
+  double duration_s = 0;  // 0 = until a signal
 };
 
 std::string caption_json(uint64_t n) {
   std::string text = "Chuyển đổi số là điều bắt buộc phải làm — câu " + std::to_string(n) +
                      " bench-t=" + std::to_string(hallcast::media::wall_clock_us());
-  nlohmann::json j = {{"type", "caption"}, {"id", "b-" + std::to_string(n)}, {"text", text},
-                      {"lang", "vi"},      {"final", n % 5 == 4}};
+  nlohmann::json j = {{"type", "caption"},
+                      {"id", "b-" + std::to_string(n)},
+                      {"text", text},
+                      {"lang", "vi"},
+                      {"final", n % 5 == 4}};
   return j.dump();
 }
 
@@ -58,7 +63,8 @@ int run(const SourceOptions& o) {
   size_t delta_bytes = static_cast<size_t>(avg * o.gop / (o.gop - 1 + o.keyframe_weight));
   size_t key_bytes = static_cast<size_t>(static_cast<double>(delta_bytes) * o.keyframe_weight);
   uint64_t period_us = static_cast<uint64_t>(1e6 / o.fps);
-  uint64_t caption_period_us = o.captions_per_s > 0 ? static_cast<uint64_t>(1e6 / o.captions_per_s) : 0;
+  uint64_t caption_period_us =
+      o.captions_per_s > 0 ? static_cast<uint64_t>(1e6 / o.captions_per_s) : 0;
   uint64_t start = media::wall_clock_us();
   uint64_t next_frame = start, next_caption = start + caption_period_us;
   uint32_t seq = 0;
@@ -80,7 +86,8 @@ int run(const SourceOptions& o) {
       pollfd fds[2] = {{pub.fd(), POLLIN, 0}, {ctl ? ctl->fd() : -1, POLLIN, 0}};
       poll(fds, 2, static_cast<int>((due - now) / 1000));
       if (!pub.drain(on_text)) throw std::runtime_error("the server closed the publish connection");
-      if (ctl && !ctl->drain(on_text)) throw std::runtime_error("the server closed the control connection");
+      if (ctl && !ctl->drain(on_text))
+        throw std::runtime_error("the server closed the control connection");
     }
     uint64_t now = media::wall_clock_us();
     if (ctl && now >= next_caption) {
@@ -93,11 +100,14 @@ int run(const SourceOptions& o) {
     h.sequence = ++seq;
     h.media_time_us = (seq - 1) * period_us;
     h.capture_time_us = media::wall_clock_us();
-    pub.send(bench::kBinary, media::encode_frame(h, bench::synthetic_fragment(h.keyframe ? key_bytes : delta_bytes, seq)));
+    pub.send(bench::kBinary,
+             media::encode_frame(
+                 h, bench::synthetic_fragment(h.keyframe ? key_bytes : delta_bytes, seq)));
     next_frame += period_us;
   }
-  std::fprintf(stderr, "hallcast-bench-source: sent %u fragments, %llu captions, %llu errors\n", seq,
-               static_cast<unsigned long long>(captions), static_cast<unsigned long long>(errors));
+  std::fprintf(stderr, "hallcast-bench-source: sent %u fragments, %llu captions, %llu errors\n",
+               seq, static_cast<unsigned long long>(captions),
+               static_cast<unsigned long long>(errors));
   return 0;
 }
 
@@ -109,7 +119,9 @@ int main(int argc, char** argv) {
   app.add_option("--host", o.host);
   app.add_option("--port", o.port)->required();
   app.add_option("--hall", o.hall);
-  app.add_option("--publisher-token", o.publisher_token)->envname("HALLCAST_BENCH_PUBLISHER_TOKEN")->required();
+  app.add_option("--publisher-token", o.publisher_token)
+      ->envname("HALLCAST_BENCH_PUBLISHER_TOKEN")
+      ->required();
   app.add_option("--captioner-token", o.captioner_token)->envname("HALLCAST_BENCH_CAPTIONER_TOKEN");
   app.add_option("--bitrate-kbps", o.bitrate_kbps)->check(CLI::Range(10.0, 1e6));
   app.add_option("--fps", o.fps, "fragments per second")->check(CLI::Range(1.0, 1000.0));

@@ -25,7 +25,8 @@ void box(std::vector<uint8_t>& out, const char* type, size_t total, uint8_t fill
 std::vector<uint8_t> synthetic_init() {
   std::vector<uint8_t> out;
   put32(out, 24);
-  for (const char* s : {"ftyp", "isom", "\0\0\0\1", "isom", "avc1"}) out.insert(out.end(), s, s + 4);
+  for (const char* s : {"ftyp", "isom", "\0\0\0\1", "isom", "avc1"})
+    out.insert(out.end(), s, s + 4);
   box(out, "moov", kMoovBytes, 0);
   return out;
 }

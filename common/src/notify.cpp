@@ -7,7 +7,9 @@
 
 namespace hallcast::notify {
 
-void ready() { sd_notify(0, "READY=1"); }
+void ready() {
+  sd_notify(0, "READY=1");
+}
 
 void status(std::string_view text) {
   // One line: a newline in the text (a title, a source label) would start another assignment
@@ -17,9 +19,13 @@ void status(std::string_view text) {
   sd_notify(0, msg.c_str());
 }
 
-void stopping() { sd_notify(0, "STOPPING=1"); }
+void stopping() {
+  sd_notify(0, "STOPPING=1");
+}
 
-void watchdog() { sd_notify(0, "WATCHDOG=1"); }
+void watchdog() {
+  sd_notify(0, "WATCHDOG=1");
+}
 
 std::chrono::milliseconds watchdog_interval() {
   uint64_t usec = 0;

@@ -25,9 +25,13 @@ namespace {
 constexpr uint32_t kStandbyRgb = 0x0B1F3A;
 constexpr int kPlayerRestartMs = 1000;
 
-std::shared_ptr<spdlog::logger> log() { return logging::get("display"); }
+std::shared_ptr<spdlog::logger> log() {
+  return logging::get("display");
+}
 
-int64_t wall_ms() { return g_get_real_time() / 1000; }
+int64_t wall_ms() {
+  return g_get_real_time() / 1000;
+}
 
 // Machine-readable progress on stdout, one line per change (tests and supervisors wait on it).
 void announce(const std::string& line) {
@@ -53,9 +57,10 @@ class App {
     g_unix_signal_add(SIGTERM, &App::on_stop_signal, this);
     g_unix_signal_add(SIGINT, &App::on_stop_signal, this);
     g_unix_signal_add(SIGUSR1, &App::on_screenshot_signal, this);
-    log()->info("screen {} (hall {}): srt {} relay {}", screen_.display.id, screen_.display.hall,
-                screen_.play_srt ? screen_.srt_url : "off",
-                screen_.relay ? screen_.relay->host + ":" + std::to_string(screen_.relay->port) : "off");
+    log()->info(
+        "screen {} (hall {}): srt {} relay {}", screen_.display.id, screen_.display.hall,
+        screen_.play_srt ? screen_.srt_url : "off",
+        screen_.relay ? screen_.relay->host + ":" + std::to_string(screen_.relay->port) : "off");
     g_main_loop_run(loop_);
     if (relay_) relay_->stop();
     relay_.reset();
@@ -76,7 +81,8 @@ class App {
     if (window_) {
       options_player_.window = window_->handle();
       options_player_.format = {window_->width(), window_->height()};
-      log()->info("full-screen window {}x{} on {}", window_->width(), window_->height(), window_->name());
+      log()->info("full-screen window {}x{} on {}", window_->width(), window_->height(),
+                  window_->name());
     } else {
       options_player_.format = {cfg_.program.width, cfg_.program.height};
       log()->info("no X display: drawing with {} at {}x{}", sink == "auto" ? "kmssink" : sink,
@@ -106,7 +112,8 @@ class App {
       announce(up ? "relay connected" : "relay disconnected");
       if (!up && player_) player_->on_relay_disconnected();
     };
-    relay_ = std::make_unique<RelayClient>(loop_, *screen_.relay, screen_.viewer_token, std::move(cb));
+    relay_ =
+        std::make_unique<RelayClient>(loop_, *screen_.relay, screen_.viewer_token, std::move(cb));
     relay_->start();
   }
 

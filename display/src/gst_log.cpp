@@ -15,12 +15,17 @@ namespace {
 
 spdlog::level::level_enum to_spdlog(GstDebugLevel level) {
   switch (level) {
-    case GST_LEVEL_ERROR: return spdlog::level::err;
-    case GST_LEVEL_WARNING: return spdlog::level::warn;
+    case GST_LEVEL_ERROR:
+      return spdlog::level::err;
+    case GST_LEVEL_WARNING:
+      return spdlog::level::warn;
     case GST_LEVEL_FIXME:
-    case GST_LEVEL_INFO: return spdlog::level::info;
-    case GST_LEVEL_DEBUG: return spdlog::level::debug;
-    default: return spdlog::level::trace;
+    case GST_LEVEL_INFO:
+      return spdlog::level::info;
+    case GST_LEVEL_DEBUG:
+      return spdlog::level::debug;
+    default:
+      return spdlog::level::trace;
   }
 }
 
@@ -76,8 +81,11 @@ void log_function(GstDebugCategory* category, GstDebugLevel level, const gchar* 
     const char* name = (object != nullptr && GST_IS_OBJECT(object)) ? GST_OBJECT_NAME(object) : "";
     const char* cat = gst_debug_category_get_name(category);
     int suppressed = 0;
-    if (lvl >= spdlog::level::warn && !g_rate_limit.allow(std::string(cat) + "/" + (name ? name : ""), &suppressed)) return;
-    if (suppressed > 0) logger->log(lvl, "{} {}: {} similar lines suppressed", cat, name ? name : "", suppressed);
+    if (lvl >= spdlog::level::warn &&
+        !g_rate_limit.allow(std::string(cat) + "/" + (name ? name : ""), &suppressed))
+      return;
+    if (suppressed > 0)
+      logger->log(lvl, "{} {}: {} similar lines suppressed", cat, name ? name : "", suppressed);
     logger->log(lvl, "{} {}: {}", cat, name ? name : "", text ? text : "");
   } catch (...) {
   }
@@ -85,13 +93,19 @@ void log_function(GstDebugCategory* category, GstDebugLevel level, const gchar* 
 
 GstDebugLevel threshold_for(spdlog::level::level_enum level) {
   switch (level) {
-    case spdlog::level::trace: return GST_LEVEL_LOG;
-    case spdlog::level::debug: return GST_LEVEL_DEBUG;
-    case spdlog::level::info: return GST_LEVEL_WARNING;  // GStreamer's INFO is per-object noise
-    case spdlog::level::warn: return GST_LEVEL_WARNING;
+    case spdlog::level::trace:
+      return GST_LEVEL_LOG;
+    case spdlog::level::debug:
+      return GST_LEVEL_DEBUG;
+    case spdlog::level::info:
+      return GST_LEVEL_WARNING;  // GStreamer's INFO is per-object noise
+    case spdlog::level::warn:
+      return GST_LEVEL_WARNING;
     case spdlog::level::err:
-    case spdlog::level::critical: return GST_LEVEL_ERROR;
-    default: return GST_LEVEL_NONE;
+    case spdlog::level::critical:
+      return GST_LEVEL_ERROR;
+    default:
+      return GST_LEVEL_NONE;
   }
 }
 

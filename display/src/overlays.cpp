@@ -11,8 +11,8 @@ namespace hallcast::display {
 namespace {
 
 constexpr uint32_t kTextRgb = 0xFFFFFF;
-constexpr uint32_t kAccentRgb = 0xFFD54F;   // headings on the standby screen
-constexpr double kGlyphEm = 0.56;           // average advance of Noto Sans Bold, in em
+constexpr uint32_t kAccentRgb = 0xFFD54F;  // headings on the standby screen
+constexpr double kGlyphEm = 0.56;          // average advance of Noto Sans Bold, in em
 constexpr const char* kFont = "Noto Sans, DejaVu Sans";
 
 std::string font_desc(const char* weight, int px) {
@@ -25,7 +25,9 @@ std::string join_lines(const std::vector<std::string>& lines) {
   return out;
 }
 
-std::string esc(const std::string& s) { return text::escape_markup(s); }
+std::string esc(const std::string& s) {
+  return text::escape_markup(s);
+}
 
 std::string colored(uint32_t rgb, const std::string& escaped) {
   char buf[16];
@@ -53,8 +55,8 @@ OverlayGeometry make_geometry(int width, int height, double font_scale, double s
   return g;
 }
 
-Overlays::Overlays(const config::Config& cfg, const ScreenSettings& screen, GstBin* bin,
-                   int width, int height)
+Overlays::Overlays(const config::Config& cfg, const ScreenSettings& screen, GstBin* bin, int width,
+                   int height)
     : cfg_(cfg),
       screen_(screen),
       geo_(make_geometry(width, height, screen.display.font_scale, screen.display.safe_area)),
@@ -96,16 +98,14 @@ void Overlays::init_layer(Layer& layer, const char* name, const char* weight, in
   GObject* o = G_OBJECT(layer.element);
   g_object_set(o, "font-desc", font_desc(weight, px).c_str(), "auto-resize", FALSE, "text", "",
                "silent", TRUE, "xpad", geo_.margin_x, "ypad", geo_.margin_y, "draw-shadow", TRUE,
-               "draw-outline", TRUE, "shaded-background", shaded, "shading-value", 160u,
-               nullptr);
+               "draw-outline", TRUE, "shaded-background", shaded, "shading-value", 160u, nullptr);
   gst_util_set_object_arg(o, "valignment", valign);
   gst_util_set_object_arg(o, "halignment", halign);
   gst_util_set_object_arg(o, "line-alignment", halign);  // lines flush with their corner
-  gst_util_set_object_arg(o, "wrap-mode", "wordchar");  // a safety net behind our own wrapping
+  gst_util_set_object_arg(o, "wrap-mode", "wordchar");   // a safety net behind our own wrapping
 }
 
-void Overlays::show(Layer& layer, const std::string& plain, const std::string& markup,
-                    bool fade) {
+void Overlays::show(Layer& layer, const std::string& plain, const std::string& markup, bool fade) {
   if (layer.plain == plain && (layer.target == 255) == !plain.empty()) return;
   layer.plain = plain;
   if (!plain.empty()) {
@@ -152,8 +152,8 @@ void Overlays::set_title(const TitleEvent& title) {
   if (!title.role.empty()) plain += (plain.empty() ? "" : "\n") + title.role;
   std::string markup = "<b>" + esc(title.name) + "</b>";
   if (!title.role.empty()) {
-    markup += (title.name.empty() ? "" : "\n") + std::string("<span size=\"80%\" weight=\"normal\">") +
-              esc(title.role) + "</span>";
+    markup += (title.name.empty() ? "" : "\n") +
+              std::string("<span size=\"80%\" weight=\"normal\">") + esc(title.role) + "</span>";
   }
   show(lower_, title.cleared ? "" : plain, markup, true);
 }
@@ -172,10 +172,12 @@ void Overlays::tick(config::TimePoint now, int64_t now_ms) {
 
   StandbyText sb = make_standby_text(cfg_, screen_.display.hall, now);
   show(sb_event_, sb.event, esc(sb.event), false);
-  std::string session_plain = sb.heading.empty() ? "" : sb.heading + "\n" + sb.session + "\n" + sb.when;
-  std::string session_markup = sb.heading.empty() ? ""
-      : colored(kAccentRgb, esc(sb.heading)) + "\n" + esc(sb.session) + "\n" +
-        "<span size=\"80%\">" + esc(sb.when) + "</span>";
+  std::string session_plain =
+      sb.heading.empty() ? "" : sb.heading + "\n" + sb.session + "\n" + sb.when;
+  std::string session_markup = sb.heading.empty()
+                                   ? ""
+                                   : colored(kAccentRgb, esc(sb.heading)) + "\n" + esc(sb.session) +
+                                         "\n" + "<span size=\"80%\">" + esc(sb.when) + "</span>";
   show(sb_session_, session_plain, session_markup, false);
   show(sb_clock_, clock, esc(clock), false);
 }

@@ -12,14 +12,18 @@
 namespace hallcast::display {
 namespace {
 
-constexpr int64_t kMs = 1000;  // µs per ms
+constexpr int64_t kMs = 1000;                       // µs per ms
 constexpr const char* kStandbyArgb = "0xFF0B1F3A";  // dark blue: never black
 
-std::shared_ptr<spdlog::logger> log() { return logging::get("display"); }
+std::shared_ptr<spdlog::logger> log() {
+  return logging::get("display");
+}
 
 std::string pipeline_description(VideoFormat f) {
-  const std::string size = "width=" + std::to_string(f.width) + ",height=" + std::to_string(f.height);
-  return std::string("videotestsrc name=standby is-live=true pattern=solid-color foreground-color=") +
+  const std::string size =
+      "width=" + std::to_string(f.width) + ",height=" + std::to_string(f.height);
+  return std::string(
+             "videotestsrc name=standby is-live=true pattern=solid-color foreground-color=") +
          kStandbyArgb + " ! video/x-raw,format=I420,pixel-aspect-ratio=1/1,framerate=10/1," + size +
          " ! textoverlay name=sb_event ! textoverlay name=sb_session ! textoverlay name=sb_clock"
          " ! queue leaky=downstream max-size-buffers=2 max-size-time=0 max-size-bytes=0"
@@ -34,20 +38,30 @@ void set_if_exists(GstElement* e, const char* prop, gboolean value) {
   }
 }
 
-void sync_state_async(GstElement* bin, gpointer) { gst_element_sync_state_with_parent(bin); }
+void sync_state_async(GstElement* bin, gpointer) {
+  gst_element_sync_state_with_parent(bin);
+}
 
-void stop_async(GstElement* bin, gpointer) { gst_element_set_state(bin, GST_STATE_NULL); }
+void stop_async(GstElement* bin, gpointer) {
+  gst_element_set_state(bin, GST_STATE_NULL);
+}
 
-void delete_receiver(gpointer r) { delete static_cast<Receiver*>(r); }
+void delete_receiver(gpointer r) {
+  delete static_cast<Receiver*>(r);
+}
 
 }  // namespace
 
 const char* to_string(Showing s) {
   switch (s) {
-    case Showing::Standby: return "standby";
-    case Showing::Srt: return "video srt";
-    case Showing::Relay: return "video relay";
-    default: return "nothing";
+    case Showing::Standby:
+      return "standby";
+    case Showing::Srt:
+      return "video srt";
+    case Showing::Relay:
+      return "video relay";
+    default:
+      return "nothing";
   }
 }
 
@@ -126,7 +140,8 @@ void Player::start() {
 GstBusSyncReply Player::on_bus_sync(GstBus*, GstMessage* msg, gpointer self) {
   auto* p = static_cast<Player*>(self);
   if (p->options_.window != 0 && gst_is_video_overlay_prepare_window_handle_message(msg)) {
-    gst_video_overlay_set_window_handle(GST_VIDEO_OVERLAY(GST_MESSAGE_SRC(msg)), p->options_.window);
+    gst_video_overlay_set_window_handle(GST_VIDEO_OVERLAY(GST_MESSAGE_SRC(msg)),
+                                        p->options_.window);
     gst_message_unref(msg);
     return GST_BUS_DROP;
   }
@@ -149,8 +164,10 @@ void Player::handle_bus(GstMessage* msg) {
       GError* err = nullptr;
       gchar* dbg = nullptr;
       const bool is_error = GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR;
-      if (is_error) gst_message_parse_error(msg, &err, &dbg);
-      else gst_message_parse_warning(msg, &err, &dbg);
+      if (is_error)
+        gst_message_parse_error(msg, &err, &dbg);
+      else
+        gst_message_parse_warning(msg, &err, &dbg);
       std::string what = err != nullptr ? err->message : "?";
       g_clear_error(&err);
       g_free(dbg);
@@ -228,7 +245,8 @@ void Player::check_lost(std::unique_ptr<Receiver>& slot, int64_t now_us, Backoff
                         int64_t& retry_at_us) {
   if (!slot) return;
   const char* why = nullptr;
-  if (slot->failed) why = "error";
+  if (slot->failed)
+    why = "error";
   else if (slot->frames() == 0 && now_us - slot->created_us() > limits::kConnectTimeoutMs * kMs)
     why = "no picture";
   else if (slot->frames() > 0 && now_us - slot->last_frame_us() > limits::kLossTimeoutMs * kMs)

@@ -12,7 +12,9 @@ namespace {
 
 constexpr int64_t kMs = 1000;
 
-std::shared_ptr<spdlog::logger> log() { return logging::get("display"); }
+std::shared_ptr<spdlog::logger> log() {
+  return logging::get("display");
+}
 
 }  // namespace
 
@@ -46,15 +48,15 @@ void Player::maybe_start_srt(int64_t now_us) {
 
 void Player::maybe_start_relay(int64_t now_us) {
   if (!screen_.play_relay || relay_ || now_us < relay_retry_at_us_) return;
-  const bool srt_out = !screen_.play_srt ||
-                       (srt_bad_since_us_ != 0 &&
-                        now_us - srt_bad_since_us_ >= limits::kFallbackAfterMs * kMs);
-  const bool relay_live = relay_media_us_ != 0 &&
-                          now_us - relay_media_us_ < limits::kLossTimeoutMs * kMs;
+  const bool srt_out =
+      !screen_.play_srt ||
+      (srt_bad_since_us_ != 0 && now_us - srt_bad_since_us_ >= limits::kFallbackAfterMs * kMs);
+  const bool relay_live =
+      relay_media_us_ != 0 && now_us - relay_media_us_ < limits::kLossTimeoutMs * kMs;
   if (!srt_out || !relay_live || !cache_.ready()) return;
-  attach(relay_, Receiver::make_relay(options_.format,
-                                      int64_t(limits::kRelayPlayoutDelayMs) * 1000000,
-                                      int64_t(limits::kRelayResyncMs) * 1000000));
+  attach(relay_,
+         Receiver::make_relay(options_.format, int64_t(limits::kRelayPlayoutDelayMs) * 1000000,
+                              int64_t(limits::kRelayResyncMs) * 1000000));
   relay_generation_ = cache_.init_generation();
   relay_->push(cache_.init());
   for (const auto& fragment : cache_.gop()) relay_->push(fragment);
@@ -74,7 +76,9 @@ void Player::on_relay_media(std::span<const uint8_t> frame) {
   if (!relay_->push(cache_.gop().back())) log()->debug("relay input refused a fragment");
 }
 
-void Player::on_relay_disconnected() { relay_media_us_ = 0; }
+void Player::on_relay_disconnected() {
+  relay_media_us_ = 0;
+}
 
 void Player::select(int64_t now_us) {
   Showing want = Showing::Standby;

@@ -13,8 +13,8 @@ std::string tail(VideoFormat fmt) {
   // compositor; black bars are what TVs show anyway). The leaky queue drops the oldest frame if
   // the renderer falls behind: the screen catches up instead of drifting.
   return " ! videoconvert ! videoscale add-borders=true"
-         " ! video/x-raw,format=I420,pixel-aspect-ratio=1/1,width=" + std::to_string(fmt.width) +
-         ",height=" + std::to_string(fmt.height) +
+         " ! video/x-raw,format=I420,pixel-aspect-ratio=1/1,width=" +
+         std::to_string(fmt.width) + ",height=" + std::to_string(fmt.height) +
          " ! queue name=out leaky=downstream max-size-time=0 max-size-bytes=0 max-size-buffers=" +
          std::to_string(limits::kQueueMaxBuffers);
 }
@@ -41,7 +41,9 @@ void add_ghost_src(GstElement* bin) {
 
 }  // namespace
 
-const char* to_string(InputKind kind) { return kind == InputKind::Srt ? "srt" : "relay"; }
+const char* to_string(InputKind kind) {
+  return kind == InputKind::Srt ? "srt" : "relay";
+}
 
 Receiver::Receiver(InputKind kind, GstElement* bin)
     : kind_(kind), bin_(bin), created_us_(g_get_monotonic_time()) {}
@@ -58,7 +60,8 @@ std::unique_ptr<Receiver> Receiver::make_srt(const SrtInput& in, VideoFormat fmt
   std::string desc =
       "srtsrc name=src mode=caller ! tsdemux latency=0 name=demux "
       "demux. ! video/x-h264 ! capssetter caps=video/x-h264,alignment=au ! h264parse "
-      "! avdec_h264 thread-type=slice" + tail(fmt);
+      "! avdec_h264 thread-type=slice" +
+      tail(fmt);
   GstElement* bin = parse_bin(desc);
   gst_object_ref_sink(bin);
   GstElement* src = gst_bin_get_by_name(GST_BIN(bin), "src");
@@ -78,7 +81,8 @@ std::unique_ptr<Receiver> Receiver::make_relay(VideoFormat fmt, int64_t playout_
   std::string desc =
       "appsrc name=src is-live=true format=time caps=video/quicktime ! qtdemux name=demux "
       "demux. ! video/x-h264 ! h264parse ! avdec_h264 thread-type=slice "
-      "! clocksync name=sync sync=true" + tail(fmt);
+      "! clocksync name=sync sync=true" +
+      tail(fmt);
   GstElement* bin = parse_bin(desc);
   gst_object_ref_sink(bin);
   std::unique_ptr<Receiver> r(new Receiver(InputKind::Relay, bin));
@@ -98,10 +102,9 @@ std::unique_ptr<Receiver> Receiver::make_relay(VideoFormat fmt, int64_t playout_
 void Receiver::attach_output_probe() {
   GstElement* out = gst_bin_get_by_name(GST_BIN(bin_), "out");
   GstPad* pad = gst_element_get_static_pad(out, "src");
-  gst_pad_add_probe(pad,
-                    GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER |
-                                    GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
-                    &Receiver::on_output, this, nullptr);
+  gst_pad_add_probe(
+      pad, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
+      &Receiver::on_output, this, nullptr);
   gst_object_unref(pad);
   gst_object_unref(out);
 }

@@ -13,15 +13,19 @@ namespace {
 
 constexpr const char* kProtocol = "hallcast.live.v1";
 
-std::shared_ptr<spdlog::logger> log() { return logging::get("display"); }
+std::shared_ptr<spdlog::logger> log() {
+  return logging::get("display");
+}
 
 // lws's own log lines go to the "lws" logger (any thread lws logs from; spdlog is thread-safe).
 void lws_log(int level, const char* line) {
   static auto logger = logging::get("lws");
   std::string_view text(line);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
-  if ((level & LLL_ERR) != 0) logger->warn("{}", text);
-  else logger->debug("{}", text);
+  if ((level & LLL_ERR) != 0)
+    logger->warn("{}", text);
+  else
+    logger->debug("{}", text);
 }
 
 // Keep-alive: a relay that stops answering pings is dropped and reconnected.
@@ -44,7 +48,9 @@ RelayClient::RelayClient(GMainLoop* loop, RelayEndpoint endpoint, std::string be
       callbacks_(std::move(callbacks)),
       backoff_(limits::kRetryInitialMs, limits::kRetryMaxMs) {}
 
-RelayClient::~RelayClient() { stop(); }
+RelayClient::~RelayClient() {
+  stop();
+}
 
 void RelayClient::start() {
   lws_set_log_level(LLL_ERR | LLL_WARN, lws_log);
@@ -152,7 +158,8 @@ int RelayClient::handle(lws* wsi, int reason, void* in, size_t len) {
       break;
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
       std::string why = in != nullptr ? std::string(static_cast<const char*>(in), len) : "error";
-      if (wsi == wsi_ || wsi_ == nullptr) schedule_retry(why.empty() ? "connection error" : why.c_str());
+      if (wsi == wsi_ || wsi_ == nullptr)
+        schedule_retry(why.empty() ? "connection error" : why.c_str());
       break;
     }
     case LWS_CALLBACK_CLIENT_CLOSED:
@@ -184,7 +191,8 @@ void RelayClient::receive(lws* wsi, const void* in, size_t len) {
   if (message_binary_) {
     if (callbacks_.on_binary) callbacks_.on_binary(message_);
   } else if (callbacks_.on_text) {
-    callbacks_.on_text(std::string_view(reinterpret_cast<const char*>(message_.data()), message_.size()));
+    callbacks_.on_text(
+        std::string_view(reinterpret_cast<const char*>(message_.data()), message_.size()));
   }
   message_.clear();
 }

@@ -43,8 +43,9 @@ const config::Display& pick(const config::Config& cfg, const std::string& screen
     if (const auto* d = cfg.find_display(screen_id)) return *d;
     std::string ids;
     for (const auto& d : cfg.displays) ids += (ids.empty() ? "" : ", ") + d.id;
-    fail(cfg, {}, "no screen '" + screen_id + "' in [[displays]]" +
-                      (ids.empty() ? std::string() : " (screens: " + ids + ")"));
+    fail(cfg, {},
+         "no screen '" + screen_id + "' in [[displays]]" +
+             (ids.empty() ? std::string() : " (screens: " + ids + ")"));
   }
   if (cfg.displays.size() > 1) {
     std::string ids;
@@ -108,11 +109,13 @@ ScreenSettings resolve_screen(const config::Config& cfg, const std::string& scre
   if (hall == nullptr) fail(cfg, s.display.where, "screen's hall '" + s.display.hall + "' unknown");
   s.hall_name = hall->name;
   s.srt_url = s.display.srt_url;
-  if (s.srt_url.empty() && !hall->srt_listen.empty()) s.srt_url = "srt://" + callable(hall->srt_listen);
+  if (s.srt_url.empty() && !hall->srt_listen.empty())
+    s.srt_url = "srt://" + callable(hall->srt_listen);
   s.srt_latency_ms = cfg.outputs.srt_latency_ms;
   s.srt_passphrase = cfg.outputs.srt_passphrase;
   std::string relay_url = cfg.outputs.relay_url;
-  if (relay_url.empty() && !cfg.relay.listen.empty()) relay_url = "ws://" + callable(cfg.relay.listen);
+  if (relay_url.empty() && !cfg.relay.listen.empty())
+    relay_url = "ws://" + callable(cfg.relay.listen);
   if (!relay_url.empty()) {
     s.relay = parse_ws_url(relay_url, hall->id);
     if (!s.relay) fail(cfg, {}, "relay URL '" + relay_url + "' is not ws://HOST:PORT or wss://...");

@@ -30,9 +30,9 @@ std::unique_ptr<X11Window> X11Window::open(uint32_t background_rgb) {
   XSetWindowAttributes attrs{};
   attrs.override_redirect = True;  // no window manager decorations: the whole screen is ours
   attrs.background_pixel = background_rgb;  // TrueColor visuals take 0xRRGGBB as the pixel
-  Window win = XCreateWindow(dpy, RootWindow(dpy, screen), 0, 0, w->width_, w->height_, 0,
-                             CopyFromParent, InputOutput, CopyFromParent,
-                             CWOverrideRedirect | CWBackPixel, &attrs);
+  Window win =
+      XCreateWindow(dpy, RootWindow(dpy, screen), 0, 0, w->width_, w->height_, 0, CopyFromParent,
+                    InputOutput, CopyFromParent, CWOverrideRedirect | CWBackPixel, &attrs);
   XStoreName(dpy, win, "hallcast-display");
   hide_cursor(dpy, win);
   XMapRaised(dpy, win);

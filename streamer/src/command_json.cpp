@@ -5,7 +5,8 @@
 
 namespace hallcast::streamer {
 
-std::optional<nlohmann::json> parse_command(std::string_view text, size_t max_bytes, std::string& error) {
+std::optional<nlohmann::json> parse_command(std::string_view text, size_t max_bytes,
+                                            std::string& error) {
   if (text.size() > max_bytes) {
     error = "message larger than " + std::to_string(max_bytes) + " bytes";
     return std::nullopt;

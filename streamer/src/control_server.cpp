@@ -13,7 +13,9 @@
 namespace hallcast::streamer {
 namespace {
 
-auto log() { return logging::get("streamer"); }
+auto log() {
+  return logging::get("streamer");
+}
 constexpr size_t kReadChunk = 4096;
 
 }  // namespace
@@ -40,7 +42,9 @@ ControlServer::ControlServer(std::string spec, Handler handler, StateFn state)
   path_ = spec.substr(prefix.size());
 }
 
-ControlServer::~ControlServer() { stop(); }
+ControlServer::~ControlServer() {
+  stop();
+}
 
 void ControlServer::start() {
   g_unlink(path_.c_str());  // a stale socket from a previous run
@@ -48,8 +52,9 @@ void ControlServer::start() {
   cancel_ = g_cancellable_new();
   GSocketAddress* addr = g_unix_socket_address_new(path_.c_str());
   GError* err = nullptr;
-  gboolean ok = g_socket_listener_add_address(G_SOCKET_LISTENER(service_), addr, G_SOCKET_TYPE_STREAM,
-                                              G_SOCKET_PROTOCOL_DEFAULT, nullptr, nullptr, &err);
+  gboolean ok =
+      g_socket_listener_add_address(G_SOCKET_LISTENER(service_), addr, G_SOCKET_TYPE_STREAM,
+                                    G_SOCKET_PROTOCOL_DEFAULT, nullptr, nullptr, &err);
   g_object_unref(addr);
   if (!ok) {
     std::string msg = err ? err->message : "bind failed";
@@ -75,7 +80,8 @@ void ControlServer::stop() {
   g_unlink(path_.c_str());
 }
 
-gboolean ControlServer::on_incoming(GSocketService*, GSocketConnection* conn, GObject*, gpointer self) {
+gboolean ControlServer::on_incoming(GSocketService*, GSocketConnection* conn, GObject*,
+                                    gpointer self) {
   auto* srv = static_cast<ControlServer*>(self);
   if (srv->clients_.size() >= static_cast<size_t>(limits::kMaxControlClients)) {
     log()->warn("control: too many clients, refusing one");
@@ -126,8 +132,9 @@ void ControlServer::take_lines(const std::shared_ptr<Client>& c) {
     if (line.empty() || line == "\r") continue;
     std::string error;
     auto cmd = parse_command(line, limits::kMaxControlLine, error);
-    nlohmann::json reply = cmd ? handler_(*cmd)
-                               : nlohmann::json{{"type", "error"}, {"code", "bad_request"}, {"message", error}};
+    nlohmann::json reply =
+        cmd ? handler_(*cmd)
+            : nlohmann::json{{"type", "error"}, {"code", "bad_request"}, {"message", error}};
     if (!reply.is_null()) send(*c, reply);
     if (c->closed) return;
   }
@@ -142,7 +149,8 @@ void ControlServer::send(Client& c, const nlohmann::json& message) {
   std::string line = message.dump() + "\n";
   GOutputStream* out = g_io_stream_get_output_stream(G_IO_STREAM(c.conn));
   // Local clients read their replies; a client that does not can only block this local interface.
-  if (!g_output_stream_write_all(out, line.data(), line.size(), nullptr, nullptr, nullptr)) c.closed = true;
+  if (!g_output_stream_write_all(out, line.data(), line.size(), nullptr, nullptr, nullptr))
+    c.closed = true;
 }
 
 void ControlServer::broadcast(const nlohmann::json& message) {

@@ -17,7 +17,9 @@ constexpr int kAvioBufferSize = 64 * 1024;
 constexpr AVRational kMicro{1, 1000000};
 constexpr int kAacFrameSamples = 1024;
 
-auto log() { return logging::get("streamer"); }
+auto log() {
+  return logging::get("streamer");
+}
 
 void set_extradata(AVCodecParameters* par, const std::vector<uint8_t>& cfg) {
   par->extradata = static_cast<uint8_t*>(av_mallocz(cfg.size() + AV_INPUT_BUFFER_PADDING_SIZE));
@@ -71,7 +73,8 @@ void Fmp4Muxer::open_locked() {
     return;
   }
   auto* buffer = static_cast<uint8_t*>(av_malloc(kAvioBufferSize));
-  ctx_->pb = avio_alloc_context(buffer, kAvioBufferSize, 1, this, nullptr, &Fmp4Muxer::on_write, nullptr);
+  ctx_->pb =
+      avio_alloc_context(buffer, kAvioBufferSize, 1, this, nullptr, &Fmp4Muxer::on_write, nullptr);
   ctx_->pb->seekable = 0;
   ctx_->flags |= AVFMT_FLAG_CUSTOM_IO;
 

@@ -11,12 +11,17 @@ namespace {
 
 spdlog::level::level_enum to_spdlog(GstDebugLevel level) {
   switch (level) {
-    case GST_LEVEL_ERROR: return spdlog::level::err;
+    case GST_LEVEL_ERROR:
+      return spdlog::level::err;
     case GST_LEVEL_WARNING:
-    case GST_LEVEL_FIXME: return spdlog::level::warn;
-    case GST_LEVEL_INFO: return spdlog::level::info;
-    case GST_LEVEL_DEBUG: return spdlog::level::debug;
-    default: return spdlog::level::trace;
+    case GST_LEVEL_FIXME:
+      return spdlog::level::warn;
+    case GST_LEVEL_INFO:
+      return spdlog::level::info;
+    case GST_LEVEL_DEBUG:
+      return spdlog::level::debug;
+    default:
+      return spdlog::level::trace;
   }
 }
 
@@ -27,9 +32,11 @@ void log_function(GstDebugCategory* category, GstDebugLevel level, const gchar* 
     auto lvl = to_spdlog(level);
     if (!l->should_log(lvl)) return;
     const gchar* text = gst_debug_message_get(message);
-    std::string who = object && GST_IS_OBJECT(object) ? GST_OBJECT_NAME(object) ? GST_OBJECT_NAME(object) : "" : "";
-    l->log(lvl, "{} {}{}{} ({}:{})", gst_debug_category_get_name(category), who, who.empty() ? "" : ": ",
-           text ? text : "", file ? file : "", line);
+    std::string who = object && GST_IS_OBJECT(object)
+                          ? GST_OBJECT_NAME(object) ? GST_OBJECT_NAME(object) : ""
+                          : "";
+    l->log(lvl, "{} {}{}{} ({}:{})", gst_debug_category_get_name(category), who,
+           who.empty() ? "" : ": ", text ? text : "", file ? file : "", line);
   } catch (...) {
     // never let an exception cross into GStreamer
   }

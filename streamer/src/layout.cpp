@@ -7,7 +7,9 @@ namespace {
 constexpr int kPipDivisor = 3;
 constexpr int kMarginDivisor = 24;
 
-PadGeometry full(int w, int h, int z) { return {0, 0, w, h, z, true}; }
+PadGeometry full(int w, int h, int z) {
+  return {0, 0, w, h, z, true};
+}
 
 PadGeometry pip_box(Corner c, int w, int h) {
   int pw = w / kPipDivisor, ph = h / kPipDivisor;
@@ -20,7 +22,8 @@ PadGeometry pip_box(Corner c, int w, int h) {
 }  // namespace
 
 std::map<std::string, PadGeometry> compute_layout(const Layout& layout, const std::string& program,
-                                                  const std::vector<std::string>& ids, int w, int h) {
+                                                  const std::vector<std::string>& ids, int w,
+                                                  int h) {
   std::map<std::string, PadGeometry> out;
   for (const auto& id : ids) out[id] = full(w, h, 1);
   for (auto& [id, g] : out) g.visible = false;
@@ -71,19 +74,26 @@ std::optional<Corner> parse_corner(std::string_view s) {
 
 std::string_view to_string(LayoutMode m) {
   switch (m) {
-    case LayoutMode::Full: return "full";
-    case LayoutMode::Pip: return "pip";
-    case LayoutMode::Sbs: return "sbs";
+    case LayoutMode::Full:
+      return "full";
+    case LayoutMode::Pip:
+      return "pip";
+    case LayoutMode::Sbs:
+      return "sbs";
   }
   return "full";
 }
 
 std::string_view to_string(Corner c) {
   switch (c) {
-    case Corner::TopLeft: return "top-left";
-    case Corner::TopRight: return "top-right";
-    case Corner::BottomLeft: return "bottom-left";
-    case Corner::BottomRight: return "bottom-right";
+    case Corner::TopLeft:
+      return "top-left";
+    case Corner::TopRight:
+      return "top-right";
+    case Corner::BottomLeft:
+      return "bottom-left";
+    case Corner::BottomRight:
+      return "bottom-right";
   }
   return "bottom-right";
 }

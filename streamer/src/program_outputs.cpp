@@ -23,7 +23,8 @@ std::vector<uint8_t> codec_data(GstCaps* caps) {
 
 int caps_int(GstCaps* caps, const char* field) {
   int v = 0;
-  if (caps && gst_caps_get_size(caps) > 0) gst_structure_get_int(gst_caps_get_structure(caps, 0), field, &v);
+  if (caps && gst_caps_get_size(caps) > 0)
+    gst_structure_get_int(gst_caps_get_structure(caps, 0), field, &v);
   return v;
 }
 
@@ -62,7 +63,8 @@ void ProgramPipeline::connect_outputs() {
   gst_app_sink_set_callbacks(GST_APP_SINK(child(p, "aout").get()), &acb, this, nullptr);
   auto enc = child(p, "venc");
   GstPtr<GstPad> sink(gst_element_get_static_pad(enc.get(), "sink"));
-  gst_pad_add_probe(sink.get(), GST_PAD_PROBE_TYPE_BUFFER, &ProgramPipeline::on_encoder_input, this, nullptr);
+  gst_pad_add_probe(sink.get(), GST_PAD_PROBE_TYPE_BUFFER, &ProgramPipeline::on_encoder_input, this,
+                    nullptr);
   guard_first_frames();
 }
 
@@ -72,23 +74,27 @@ void ProgramPipeline::guard_first_frames() {
   auto comp = child(pipeline_.get(), "comp");
   GstPtr<GstPad> slate_pad(gst_element_get_static_pad(comp.get(), "sink_0"));
   GstPtr<GstPad> out(gst_element_get_static_pad(comp.get(), "src"));
-  gst_pad_add_probe(slate_pad.get(), GST_PAD_PROBE_TYPE_BUFFER,
-                    [](GstPad*, GstPadProbeInfo* info, gpointer self) {
-                      auto* pp = static_cast<ProgramPipeline*>(self);
-                      GstBuffer* b = GST_PAD_PROBE_INFO_BUFFER(info);
-                      if (!b || !GST_BUFFER_PTS_IS_VALID(b)) return GST_PAD_PROBE_OK;
-                      pp->slate_start_ = GST_BUFFER_PTS(b);
-                      return GST_PAD_PROBE_REMOVE;
-                    }, this, nullptr);
-  gst_pad_add_probe(out.get(), GST_PAD_PROBE_TYPE_BUFFER,
-                    [](GstPad*, GstPadProbeInfo* info, gpointer self) {
-                      auto* pp = static_cast<ProgramPipeline*>(self);
-                      GstClockTime start = pp->slate_start_.load();
-                      GstBuffer* b = GST_PAD_PROBE_INFO_BUFFER(info);
-                      if (!GST_CLOCK_TIME_IS_VALID(start) || !b || GST_BUFFER_PTS(b) < start)
-                        return GST_PAD_PROBE_DROP;
-                      return GST_PAD_PROBE_REMOVE;
-                    }, this, nullptr);
+  gst_pad_add_probe(
+      slate_pad.get(), GST_PAD_PROBE_TYPE_BUFFER,
+      [](GstPad*, GstPadProbeInfo* info, gpointer self) {
+        auto* pp = static_cast<ProgramPipeline*>(self);
+        GstBuffer* b = GST_PAD_PROBE_INFO_BUFFER(info);
+        if (!b || !GST_BUFFER_PTS_IS_VALID(b)) return GST_PAD_PROBE_OK;
+        pp->slate_start_ = GST_BUFFER_PTS(b);
+        return GST_PAD_PROBE_REMOVE;
+      },
+      this, nullptr);
+  gst_pad_add_probe(
+      out.get(), GST_PAD_PROBE_TYPE_BUFFER,
+      [](GstPad*, GstPadProbeInfo* info, gpointer self) {
+        auto* pp = static_cast<ProgramPipeline*>(self);
+        GstClockTime start = pp->slate_start_.load();
+        GstBuffer* b = GST_PAD_PROBE_INFO_BUFFER(info);
+        if (!GST_CLOCK_TIME_IS_VALID(start) || !b || GST_BUFFER_PTS(b) < start)
+          return GST_PAD_PROBE_DROP;
+        return GST_PAD_PROBE_REMOVE;
+      },
+      this, nullptr);
 }
 
 GstPadProbeReturn ProgramPipeline::on_encoder_input(GstPad*, GstPadProbeInfo* info, gpointer self) {
@@ -110,22 +116,25 @@ uint64_t ProgramPipeline::capture_time_for(GstClockTime pts) {
 
 GstFlowReturn ProgramPipeline::on_video(GstElement* sink, gpointer self) {
   auto* pp = static_cast<ProgramPipeline*>(self);
-  return with_sample(sink, [pp](GstCaps* caps, GstBuffer* buf, GstClockTime running, std::span<const uint8_t> data) {
+  return with_sample(sink, [pp](GstCaps* caps, GstBuffer* buf, GstClockTime running,
+                                std::span<const uint8_t> data) {
     auto cfg = codec_data(caps);
     pp->muxer_.set_video_config(cfg, caps_int(caps, "width"), caps_int(caps, "height"));
     bool key = !GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DELTA_UNIT);
-    pp->muxer_.write_video(data, static_cast<int64_t>(running / 1000), key, pp->capture_time_for(running));
+    pp->muxer_.write_video(data, static_cast<int64_t>(running / 1000), key,
+                           pp->capture_time_for(running));
     pp->frames_.fetch_add(1, std::memory_order_relaxed);
   });
 }
 
 GstFlowReturn ProgramPipeline::on_audio(GstElement* sink, gpointer self) {
   auto* pp = static_cast<ProgramPipeline*>(self);
-  return with_sample(sink, [pp](GstCaps* caps, GstBuffer*, GstClockTime running, std::span<const uint8_t> data) {
-    auto cfg = codec_data(caps);
-    pp->muxer_.set_audio_config(cfg, caps_int(caps, "rate"), caps_int(caps, "channels"));
-    pp->muxer_.write_audio(data, static_cast<int64_t>(running / 1000));
-  });
+  return with_sample(
+      sink, [pp](GstCaps* caps, GstBuffer*, GstClockTime running, std::span<const uint8_t> data) {
+        auto cfg = codec_data(caps);
+        pp->muxer_.set_audio_config(cfg, caps_int(caps, "rate"), caps_int(caps, "channels"));
+        pp->muxer_.write_audio(data, static_cast<int64_t>(running / 1000));
+      });
 }
 
 }  // namespace hallcast::streamer

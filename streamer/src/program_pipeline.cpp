@@ -14,18 +14,22 @@
 namespace hallcast::streamer {
 namespace {
 
-auto log() { return logging::get("streamer"); }
+auto log() {
+  return logging::get("streamer");
+}
 
 // The slate's background: a dark blue, never black, so "no picture" is always visibly the slate.
 constexpr const char* kSlateColour = "0xff1b2a4a";
 constexpr int kSafeAreaPercent = 5;
 
-std::string ns(int ms) { return std::to_string(static_cast<int64_t>(ms) * 1000000); }
+std::string ns(int ms) {
+  return std::to_string(static_cast<int64_t>(ms) * 1000000);
+}
 
 }  // namespace
 
-ProgramPipeline::ProgramPipeline(ProgramOptions opts, Fmp4Muxer::Output on_media, Playing on_playing,
-                                 Failure on_failure)
+ProgramPipeline::ProgramPipeline(ProgramOptions opts, Fmp4Muxer::Output on_media,
+                                 Playing on_playing, Failure on_failure)
     : opts_(std::move(opts)),
       on_playing_(std::move(on_playing)),
       on_failure_(std::move(on_failure)),
@@ -44,32 +48,42 @@ std::string ProgramPipeline::describe() const {
   if (!opts_.slate_image.empty() && std::filesystem::is_regular_file(opts_.slate_image)) {
     slate = "filesrc location=" + launch_quote(opts_.slate_image) +
             " ! decodebin ! videoconvert ! videoscale add-borders=true ! imagefreeze is-live=true"
-            " ! videorate ! " + vcaps;
+            " ! videorate ! " +
+            vcaps;
   } else {
-    if (!opts_.slate_image.empty()) log()->warn("slate image {} not found; plain slate", opts_.slate_image);
-    slate = std::string("videotestsrc is-live=true pattern=solid-color foreground-color=") + kSlateColour +
-            " ! " + vcaps;
+    if (!opts_.slate_image.empty())
+      log()->warn("slate image {} not found; plain slate", opts_.slate_image);
+    slate = std::string("videotestsrc is-live=true pattern=solid-color foreground-color=") +
+            kSlateColour + " ! " + vcaps;
   }
-  slate += " ! textoverlay name=slate_text valignment=center halignment=center line-alignment=center"
-           " wrap-mode=wordchar font-desc=\"Sans Bold 20\" ! queue max-size-buffers=2 ! comp.";
+  slate +=
+      " ! textoverlay name=slate_text valignment=center halignment=center line-alignment=center"
+      " wrap-mode=wordchar font-desc=\"Sans Bold 20\" ! queue max-size-buffers=2 ! comp.";
   int pad_x = f.width * kSafeAreaPercent / 100, pad_y = f.height * kSafeAreaPercent / 100;
   std::string burn;
   if (p.burn_in) {
-    burn = " ! textoverlay name=burn_title valignment=bottom halignment=left shaded-background=true"
-           " font-desc=\"Sans Bold 14\" xpad=" + std::to_string(pad_x) + " ypad=" + std::to_string(pad_y * 4) +
-           " ! textoverlay name=burn_caption valignment=bottom halignment=center line-alignment=center"
-           " wrap-mode=wordchar shaded-background=true font-desc=\"Sans 14\" xpad=" +
-           std::to_string(pad_x) + " ypad=" + std::to_string(pad_y);
+    burn =
+        " ! textoverlay name=burn_title valignment=bottom halignment=left shaded-background=true"
+        " font-desc=\"Sans Bold 14\" xpad=" +
+        std::to_string(pad_x) + " ypad=" + std::to_string(pad_y * 4) +
+        " ! textoverlay name=burn_caption valignment=bottom halignment=center line-alignment=center"
+        " wrap-mode=wordchar shaded-background=true font-desc=\"Sans 14\" xpad=" +
+        std::to_string(pad_x) + " ypad=" + std::to_string(pad_y);
   }
   int gop = std::max(1, p.keyframe_interval_ms * f.framerate / 1000);
   std::string lat = ns(limits::kMixLatencyMs);
-  std::string d = slate + " compositor name=comp background=black latency=" + lat + " ! " + vcaps + burn +
-      " ! queue max-size-buffers=3 ! x264enc name=venc tune=zerolatency speed-preset=veryfast bframes=0"
-      " option-string=scenecut=0 key-int-max=" + std::to_string(gop) +
-      " bitrate=" + std::to_string(p.video_bitrate_kbps) +
+  std::string d =
+      slate + " compositor name=comp background=black latency=" + lat + " ! " + vcaps + burn +
+      " ! queue max-size-buffers=3 ! x264enc name=venc tune=zerolatency speed-preset=veryfast "
+      "bframes=0"
+      " option-string=scenecut=0 key-int-max=" +
+      std::to_string(gop) + " bitrate=" + std::to_string(p.video_bitrate_kbps) +
       " ! video/x-h264,profile=constrained-baseline ! tee name=vtee"
-      " audiotestsrc is-live=true wave=silence ! " + acaps + " ! amix."
-      " audiomixer name=amix latency=" + lat + " ! " + acaps +
+      " audiotestsrc is-live=true wave=silence ! " +
+      acaps +
+      " ! amix."
+      " audiomixer name=amix latency=" +
+      lat + " ! " + acaps +
       " ! audioconvert ! avenc_aac bitrate=" + std::to_string(p.audio_bitrate_kbps * 1000) +
       " ! tee name=atee"
       " vtee. ! queue ! h264parse ! video/x-h264,stream-format=avc,alignment=au"
@@ -80,8 +94,12 @@ std::string ProgramPipeline::describe() const {
                     ns(limits::kOutputQueueMs);
     // alignment=7: srtsink needs whole 7-packet groups (PLATFORM-NOTES); no clock sync and no
     // waiting for a caller, so an absent or slow SRT peer never holds the program back.
-    d += " vtee." + q + " ! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au ! tsmux."
-         " atee." + q + " ! aacparse ! tsmux."
+    d += " vtee." + q +
+         " ! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au ! "
+         "tsmux."
+         " atee." +
+         q +
+         " ! aacparse ! tsmux."
          " mpegtsmux name=tsmux alignment=7 ! srtsink name=srtout uri=" +
          launch_quote("srt://" + opts_.srt_listen + "?mode=listener") +
          " latency=" + std::to_string(opts_.srt_latency_ms) +
@@ -96,7 +114,9 @@ void ProgramPipeline::start() {
   GError* raw = nullptr;
   GstElement* p = gst_parse_launch_full(desc.c_str(), nullptr, GST_PARSE_FLAG_FATAL_ERRORS, &raw);
   GErrorPtr err(raw);
-  if (!p) throw std::runtime_error(std::string("program pipeline: ") + (err ? err->message : "cannot build"));
+  if (!p)
+    throw std::runtime_error(std::string("program pipeline: ") +
+                             (err ? err->message : "cannot build"));
   gst_object_ref_sink(p);
   pipeline_.reset(p);
   clock_ = gst_system_clock_obtain();
@@ -109,7 +129,8 @@ void ProgramPipeline::start() {
   GstPtr<GstBus> bus(gst_element_get_bus(p));
   gst_bus_add_watch(bus.get(), &ProgramPipeline::on_bus, this);
   if (gst_element_set_state(p, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
-    throw std::runtime_error("program pipeline: cannot start (is the SRT port " + opts_.srt_listen + " free?)");
+    throw std::runtime_error("program pipeline: cannot start (is the SRT port " + opts_.srt_listen +
+                             " free?)");
 }
 
 void ProgramPipeline::add_inputs() {
@@ -117,19 +138,23 @@ void ProgramPipeline::add_inputs() {
   auto comp = child(p, "comp");
   auto amix = child(p, "amix");
   auto caps_unref = [](GstCaps* c) { gst_caps_unref(c); };
-  std::unique_ptr<GstCaps, decltype(caps_unref)> vcaps(gst_caps_from_string(video_caps(opts_.format).c_str()), caps_unref);
-  std::unique_ptr<GstCaps, decltype(caps_unref)> acaps(gst_caps_from_string(audio_caps().c_str()), caps_unref);
+  std::unique_ptr<GstCaps, decltype(caps_unref)> vcaps(
+      gst_caps_from_string(video_caps(opts_.format).c_str()), caps_unref);
+  std::unique_ptr<GstCaps, decltype(caps_unref)> acaps(gst_caps_from_string(audio_caps().c_str()),
+                                                       caps_unref);
   auto make_src = [&](GstCaps* caps, GstElement* mixer, GstPad** pad_out) {
     GstElement* src = gst_element_factory_make("appsrc", nullptr);
     g_object_set(src, "is-live", TRUE, "format", GST_FORMAT_TIME, "caps", caps, "min-latency",
-                 static_cast<gint64>(0), "max-buffers", static_cast<guint64>(0), "max-bytes", static_cast<guint64>(0),
-                 "max-time", static_cast<guint64>(limits::kSourceQueueMs * GST_MSECOND),
-                 "block", FALSE, nullptr);
+                 static_cast<gint64>(0), "max-buffers", static_cast<guint64>(0), "max-bytes",
+                 static_cast<guint64>(0), "max-time",
+                 static_cast<guint64>(limits::kSourceQueueMs * GST_MSECOND), "block", FALSE,
+                 nullptr);
     gst_util_set_object_arg(G_OBJECT(src), "leaky-type", "downstream");
     gst_bin_add(GST_BIN(p), src);
     GstPad* sink = gst_element_request_pad_simple(mixer, "sink_%u");
     GstPtr<GstPad> srcpad(gst_element_get_static_pad(src, "src"));
-    if (gst_pad_link(srcpad.get(), sink) != GST_PAD_LINK_OK) throw std::runtime_error("cannot link a source input");
+    if (gst_pad_link(srcpad.get(), sink) != GST_PAD_LINK_OK)
+      throw std::runtime_error("cannot link a source input");
     *pad_out = sink;
     return src;
   };
@@ -152,8 +177,9 @@ void ProgramPipeline::stop() {
   gst_bus_remove_watch(bus.get());
   if (announced_playing_) {
     gst_element_send_event(p, gst_event_new_eos());
-    GstMessage* m = gst_bus_timed_pop_filtered(bus.get(), limits::kStopDrainMs * GST_MSECOND,
-                                               static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+    GstMessage* m = gst_bus_timed_pop_filtered(
+        bus.get(), limits::kStopDrainMs * GST_MSECOND,
+        static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
     if (!m) log()->warn("program: EOS did not drain within {} ms", limits::kStopDrainMs);
     if (m) gst_message_unref(m);
   }
@@ -202,8 +228,8 @@ void ProgramPipeline::force_keyframe() {
   if (!pipeline_) return;
   auto enc = child(pipeline_.get(), "venc");
   GstPtr<GstPad> src(gst_element_get_static_pad(enc.get(), "src"));
-  gst_pad_send_event(src.get(), gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE,
-                                                                            ++key_requests_));
+  gst_pad_send_event(src.get(), gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE,
+                                                                            TRUE, ++key_requests_));
 }
 
 gboolean ProgramPipeline::on_bus(GstBus*, GstMessage* msg, gpointer self) {

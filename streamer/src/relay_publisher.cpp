@@ -12,7 +12,9 @@
 namespace hallcast::streamer {
 namespace {
 
-auto log() { return logging::get("streamer"); }
+auto log() {
+  return logging::get("streamer");
+}
 constexpr const char* kProtocol = "hallcast.publish.v1";
 // Dead-relay detection: ping after 10 s of silence, give up after 25 s.
 const lws_retry_bo_t kPingPolicy = {nullptr, 0, 0, 10, 25, 0};
@@ -46,17 +48,26 @@ struct RelayPublisher::Impl {
             return -1;
           break;
         }
-        case LWS_CALLBACK_CLIENT_ESTABLISHED: self->on_established(wsi); break;
+        case LWS_CALLBACK_CLIENT_ESTABLISHED:
+          self->on_established(wsi);
+          break;
         case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
           self->on_closed(in ? static_cast<const char*>(in) : "connection error");
           break;
-        case LWS_CALLBACK_CLIENT_CLOSED: self->on_closed("closed"); break;
+        case LWS_CALLBACK_CLIENT_CLOSED:
+          self->on_closed("closed");
+          break;
         case LWS_CALLBACK_CLIENT_RECEIVE:
           self->on_receive(wsi, in, len, lws_is_final_fragment(wsi), lws_frame_is_binary(wsi));
           break;
-        case LWS_CALLBACK_CLIENT_WRITEABLE: self->on_writeable(wsi); break;
-        case LWS_CALLBACK_EVENT_WAIT_CANCELLED: self->on_wakeup(); break;
-        default: break;
+        case LWS_CALLBACK_CLIENT_WRITEABLE:
+          self->on_writeable(wsi);
+          break;
+        case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+          self->on_wakeup();
+          break;
+        default:
+          break;
       }
     } catch (const std::exception& e) {
       log()->error("relay publisher: {}", e.what());
@@ -91,7 +102,8 @@ void RelayPublisher::start() {
   if (lws_parse_uri(buf.data(), &prot, &ads, &port_, &path) || !ads || !*ads)
     throw std::invalid_argument("outputs.relay_url is not a ws:// URL: " + url);
   std::string scheme = prot ? prot : "";
-  if (scheme != "ws" && scheme != "wss") throw std::invalid_argument("outputs.relay_url must be ws:// or wss://");
+  if (scheme != "ws" && scheme != "wss")
+    throw std::invalid_argument("outputs.relay_url must be ws:// or wss://");
   tls_ = scheme == "wss";
   address_ = ads;
   gchar* hall = g_uri_escape_string(opts_.hall.c_str(), nullptr, FALSE);
@@ -176,8 +188,10 @@ void RelayPublisher::on_closed(const char* why) {
   bool was = connected_.exchange(false);
   wsi_ = nullptr;
   if (stopping_) return;
-  if (was) log()->warn("relay disconnected ({}); reconnecting in {} ms", why, retry_ms_);
-  else log()->debug("relay connect failed ({}); retry in {} ms", why, retry_ms_);
+  if (was)
+    log()->warn("relay disconnected ({}); reconnecting in {} ms", why, retry_ms_);
+  else
+    log()->debug("relay connect failed ({}); retry in {} ms", why, retry_ms_);
   schedule_reconnect();
 }
 
@@ -219,7 +233,8 @@ bool RelayPublisher::write_next(lws* wsi) {
     m.header.sequence = sequence_++;
     std::vector<uint8_t> out(LWS_PRE + media::kFrameHeaderSize + m.payload->size());
     media::encode_header(m.header, out.data() + LWS_PRE);
-    std::memcpy(out.data() + LWS_PRE + media::kFrameHeaderSize, m.payload->data(), m.payload->size());
+    std::memcpy(out.data() + LWS_PRE + media::kFrameHeaderSize, m.payload->data(),
+                m.payload->size());
     lws_write(wsi, out.data() + LWS_PRE, out.size() - LWS_PRE, LWS_WRITE_BINARY);
     if (m.header.kind == media::FrameKind::Fragment) sent_.fetch_add(1);
   } else {
@@ -231,11 +246,14 @@ bool RelayPublisher::write_next(lws* wsi) {
   return !text_.empty() || !media_.empty();
 }
 
-void RelayPublisher::on_receive(lws*, const void* in, size_t len, bool final_fragment, bool binary) {
+void RelayPublisher::on_receive(lws*, const void* in, size_t len, bool final_fragment,
+                                bool binary) {
   if (binary) return;  // the relay sends the publisher text only
   if (!rx_too_big_) {
-    if (rx_.size() + len > limits::kMaxRelayMessage) rx_too_big_ = true;
-    else rx_.append(static_cast<const char*>(in), len);
+    if (rx_.size() + len > limits::kMaxRelayMessage)
+      rx_too_big_ = true;
+    else
+      rx_.append(static_cast<const char*>(in), len);
   }
   if (!final_fragment) return;
   std::string msg = std::exchange(rx_, {});

@@ -18,7 +18,9 @@
 namespace hallcast::streamer {
 namespace {
 
-auto log() { return logging::get("streamer"); }
+auto log() {
+  return logging::get("streamer");
+}
 
 // Everything run() owns, for the main-loop callbacks. Main-loop thread.
 struct Node {
@@ -43,8 +45,9 @@ gboolean on_status(gpointer data) {
   uint64_t frames = n->streamer->frames_encoded();
   double fps = (frames - n->last_frames) * 1000.0 / streamer::limits::kStatusIntervalMs;
   n->last_frames = frames;
-  std::string relay = !n->publisher ? "no relay"
-                      : n->publisher->connected() ? "relay connected" : "relay away";
+  std::string relay = !n->publisher               ? "no relay"
+                      : n->publisher->connected() ? "relay connected"
+                                                  : "relay away";
   std::string status = "program " + n->streamer->program() + ", " + relay + ", " +
                        std::to_string(static_cast<int>(fps + 0.5)) + " fps";
   if (n->publisher)
@@ -61,7 +64,8 @@ gboolean on_watchdog(gpointer) {
 
 std::string pick_hall(const config::Config& cfg, const std::string& wanted) {
   if (!wanted.empty()) {
-    if (!cfg.find_hall(wanted)) throw std::invalid_argument("--hall: no hall '" + wanted + "' in the config");
+    if (!cfg.find_hall(wanted))
+      throw std::invalid_argument("--hall: no hall '" + wanted + "' in the config");
     return wanted;
   }
   if (cfg.halls.empty()) throw std::invalid_argument("the config has no [[halls]]");
@@ -77,7 +81,8 @@ void wire(Node& n, const config::Config& cfg, const std::string& hall, const Run
           // The relay gives every command it forwards an id; messages without one are events
           // (title, caption, ...) that need no answer.
           nlohmann::json reply = n.streamer->handle(c);
-          if (!reply.is_null() && c.is_object() && c.contains("id")) n.publisher->send_text(reply.dump());
+          if (!reply.is_null() && c.is_object() && c.contains("id"))
+            n.publisher->send_text(reply.dump());
         },
         g_main_context_default());
     n.publisher->set_on_connected([&n] { n.publisher->send_text(n.streamer->state().dump()); });
@@ -99,8 +104,9 @@ void wire(Node& n, const config::Config& cfg, const std::string& hall, const Run
   };
   n.streamer.emplace(cfg, hall, std::move(cb));
   if (!opts.control.empty())
-    n.control.emplace(opts.control, [&n](const nlohmann::json& c) { return n.streamer->handle(c); },
-                      [&n] { return n.streamer->state(); });
+    n.control.emplace(
+        opts.control, [&n](const nlohmann::json& c) { return n.streamer->handle(c); },
+        [&n] { return n.streamer->state(); });
 }
 
 }  // namespace
@@ -115,9 +121,10 @@ int run(const config::Config& cfg, const RunOptions& opts) {
   n.streamer->start();
   if (n.control) n.control->start();
   if (n.publisher) n.publisher->start();
-  log()->info("hallcast-streamer for hall {} started ({} output{})", hall,
-              n.publisher ? "relay " + cfg.outputs.relay_url : "no relay",
-              cfg.find_hall(hall)->srt_listen.empty() ? "" : ", SRT " + cfg.find_hall(hall)->srt_listen);
+  log()->info(
+      "hallcast-streamer for hall {} started ({} output{})", hall,
+      n.publisher ? "relay " + cfg.outputs.relay_url : "no relay",
+      cfg.find_hall(hall)->srt_listen.empty() ? "" : ", SRT " + cfg.find_hall(hall)->srt_listen);
   guint sig_term = g_unix_signal_add(SIGTERM, &on_signal, &n);
   guint sig_int = g_unix_signal_add(SIGINT, &on_signal, &n);
   guint status = g_timeout_add(streamer::limits::kStatusIntervalMs, &on_status, &n);

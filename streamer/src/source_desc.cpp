@@ -11,14 +11,16 @@ using config::SourceKind;
 
 std::string video_tail(const ProgramFormat& f) {
   return " ! queue max-size-buffers=3 leaky=downstream ! videoconvert ! videoscale add-borders=true"
-         " ! videorate ! " + video_caps(f) +
-         " ! appsink name=video sync=false max-buffers=2 drop=true";
+         " ! videorate ! " +
+         video_caps(f) + " ! appsink name=video sync=false max-buffers=2 drop=true";
 }
 
 std::string audio_tail(bool paced) {
-  return std::string(" ! queue max-size-time=200000000 leaky=downstream ! audioconvert ! audioresample ! ") +
-         audio_caps() + " ! appsink name=audio max-buffers=8 drop=true sync=" +
-         (paced ? "true" : "false");
+  return std::string(
+             " ! queue max-size-time=200000000 leaky=downstream ! audioconvert ! audioresample "
+             "! ") +
+         audio_caps() +
+         " ! appsink name=audio max-buffers=8 drop=true sync=" + (paced ? "true" : "false");
 }
 
 void require(const std::string& value, const config::Source& s, const char* field) {
@@ -29,12 +31,14 @@ void require(const std::string& value, const config::Source& s, const char* fiel
 
 std::string test_desc(const config::Source& s, const ProgramFormat& f) {
   std::string pattern = s.pattern.empty() ? "smpte" : s.pattern;
-  std::string d = "videotestsrc is-live=true pattern=" + launch_quote(pattern) + " ! video/x-raw,width=" +
-                  std::to_string(f.width) + ",height=" + std::to_string(f.height) +
+  std::string d = "videotestsrc is-live=true pattern=" + launch_quote(pattern) +
+                  " ! video/x-raw,width=" + std::to_string(f.width) +
+                  ",height=" + std::to_string(f.height) +
                   ",framerate=" + std::to_string(f.framerate) + "/1" +
                   " ! textoverlay name=label valignment=top halignment=left shaded-background=true"
                   " ! clockoverlay valignment=bottom halignment=right shaded-background=true"
-                  " time-format=\"%H:%M:%S\"" + video_tail(f);
+                  " time-format=\"%H:%M:%S\"" +
+                  video_tail(f);
   if (source_has_audio(s))
     d += " audiotestsrc is-live=true wave=sine volume=0.2 freq=" + std::to_string(s.audio_freq) +
          " ! audio/x-raw,rate=" + std::to_string(limits::kAudioRate) + audio_tail(false);
@@ -76,7 +80,9 @@ bool source_has_audio(const config::Source& s) {
   }
 }
 
-bool source_is_live(const config::Source& s) { return s.kind != SourceKind::File; }
+bool source_is_live(const config::Source& s) {
+  return s.kind != SourceKind::File;
+}
 
 std::string launch_quote(const std::string& v) {
   std::string out = "\"";
@@ -101,13 +107,14 @@ std::string source_pipeline_desc(const config::Source& s, const ProgramFormat& f
       return "uridecodebin name=d uri=" + launch_quote(s.uri) + decoded_branches(s, f, false);
     case SourceKind::Srt: {
       require(s.uri, s, "uri");
-      std::string uri = s.uri + (s.uri.find('?') == std::string::npos ? "?" : "&") +
-                        "mode=" + s.srt_mode;
+      std::string uri =
+          s.uri + (s.uri.find('?') == std::string::npos ? "?" : "&") + "mode=" + s.srt_mode;
       // tsdemux latency=0: its 700 ms default is pure added delay (PLATFORM-NOTES).
-      std::string d = "srtsrc uri=" + launch_quote(uri) + " latency=" + std::to_string(s.latency_ms) +
-                      " ! tsdemux name=t latency=0"
-                      " t. ! video/x-h264 ! queue ! h264parse ! avdec_h264 name=vdec ! video/x-raw" +
-                      video_tail(f);
+      std::string d =
+          "srtsrc uri=" + launch_quote(uri) + " latency=" + std::to_string(s.latency_ms) +
+          " ! tsdemux name=t latency=0"
+          " t. ! video/x-h264 ! queue ! h264parse ! avdec_h264 name=vdec ! video/x-raw" +
+          video_tail(f);
       if (source_has_audio(s))
         d += " t. ! audio/mpeg ! queue ! aacparse ! avdec_aac ! audio/x-raw" + audio_tail(false);
       return d;
@@ -119,7 +126,8 @@ std::string source_pipeline_desc(const config::Source& s, const ProgramFormat& f
     case SourceKind::Image:
       require(s.path, s, "path");
       return "filesrc location=" + launch_quote(s.path) +
-             " ! decodebin ! videoconvert ! videoscale add-borders=true ! imagefreeze is-live=true" +
+             " ! decodebin ! videoconvert ! videoscale add-borders=true ! imagefreeze "
+             "is-live=true" +
              video_tail(f);
   }
   throw std::invalid_argument("unknown source kind");

@@ -12,7 +12,9 @@
 namespace hallcast::streamer {
 namespace {
 
-auto log() { return logging::get("streamer"); }
+auto log() {
+  return logging::get("streamer");
+}
 
 }  // namespace
 
@@ -25,7 +27,9 @@ SourcePipeline::SourcePipeline(config::Source cfg, ProgramFormat fmt, Sinks sink
       video_tap_{this, sinks.video, true},
       audio_tap_{this, sinks.audio, false} {}
 
-SourcePipeline::~SourcePipeline() { stop(); }
+SourcePipeline::~SourcePipeline() {
+  stop();
+}
 
 bool SourcePipeline::start(std::string& error) {
   stop();
@@ -165,8 +169,9 @@ void SourcePipeline::handle_bus(GstMessage* msg) {
     case GST_MESSAGE_EOS:
       if (cfg_.kind == config::SourceKind::File && pipeline_) {
         // Loop the file: back to the start; the time map re-anchors on the jump.
-        gst_element_seek_simple(pipeline_.get(), GST_FORMAT_TIME,
-                                static_cast<GstSeekFlags>(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT), 0);
+        gst_element_seek_simple(
+            pipeline_.get(), GST_FORMAT_TIME,
+            static_cast<GstSeekFlags>(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT), 0);
       } else {
         on_failure_("end of stream");
       }

@@ -9,16 +9,22 @@
 namespace hallcast::streamer {
 namespace {
 
-auto log() { return logging::get("streamer"); }
+auto log() {
+  return logging::get("streamer");
+}
 
 }  // namespace
 
 std::string_view to_string(Health h) {
   switch (h) {
-    case Health::Starting: return "starting";
-    case Health::Ok: return "ok";
-    case Health::Lost: return "lost";
-    case Health::Retrying: return "retrying";
+    case Health::Starting:
+      return "starting";
+    case Health::Ok:
+      return "ok";
+    case Health::Lost:
+      return "lost";
+    case Health::Retrying:
+      return "retrying";
   }
   return "lost";
 }
@@ -38,7 +44,9 @@ Streamer::Streamer(const config::Config& cfg, std::string hall, StreamerCallback
   preview_ = slots_.size() > 1 ? slots_[1].cfg.id : program_;
 }
 
-Streamer::~Streamer() { stop(); }
+Streamer::~Streamer() {
+  stop();
+}
 
 void Streamer::start() {
   ProgramOptions opts;
@@ -52,7 +60,8 @@ void Streamer::start() {
   program_pipe_ = std::make_unique<ProgramPipeline>(
       std::move(opts), cb_.on_media,
       [this] {
-        log()->info("program playing ({}x{} @ {} fps)", format_.width, format_.height, format_.framerate);
+        log()->info("program playing ({}x{} @ {} fps)", format_.width, format_.height,
+                    format_.framerate);
         if (cb_.on_playing) cb_.on_playing();
       },
       [this](const std::string& m) {
@@ -143,7 +152,8 @@ void Streamer::apply_audio(const std::string& main) {
   bool follow = cfg_.program.audio == "follow";
   bool fading = follow && fade_timer_ != 0 && layout_.mode == LayoutMode::Full;
   double p = fading ? std::clamp((g_get_monotonic_time() - fade_.start_us) / 1000.0 /
-                                     std::max(1, fade_.duration_ms), 0.0, 1.0)
+                                     std::max(1, fade_.duration_ms),
+                                 0.0, 1.0)
                     : 1.0;
   for (size_t i = 0; i < slots_.size(); ++i) {
     const Slot& s = slots_[i];
@@ -151,9 +161,12 @@ void Streamer::apply_audio(const std::string& main) {
     if (!follow) {
       v = s.cfg.id == cfg_.program.audio ? 1.0 : 0.0;  // the hall mic stays up through everything
     } else if (!slate_on_ && !s.hidden) {
-      if (fading && s.cfg.id == fade_.from) v = 1.0 - p;
-      else if (fading && s.cfg.id == fade_.to) v = p;
-      else v = s.cfg.id == main ? 1.0 : 0.0;
+      if (fading && s.cfg.id == fade_.from)
+        v = 1.0 - p;
+      else if (fading && s.cfg.id == fade_.to)
+        v = p;
+      else
+        v = s.cfg.id == main ? 1.0 : 0.0;
     }
     program_pipe_->set_audio_volume(i, v);
   }

@@ -9,7 +9,9 @@ namespace {
 
 using nlohmann::json;
 
-auto log() { return logging::get("streamer"); }
+auto log() {
+  return logging::get("streamer");
+}
 
 // A command's problem, answered as {"type":"error","code":...}.
 struct CommandError {
@@ -23,7 +25,8 @@ std::string get_string(const json& c, const char* key, bool required) {
     if (required) throw CommandError{"bad_request", std::string("'") + key + "' is required"};
     return {};
   }
-  if (!it->is_string()) throw CommandError{"bad_request", std::string("'") + key + "' must be a string"};
+  if (!it->is_string())
+    throw CommandError{"bad_request", std::string("'") + key + "' must be a string"};
   return it->get<std::string>();
 }
 
@@ -33,7 +36,8 @@ std::string get_text(const json& c, const char* key, size_t max_cp) {
   auto nfc = text::normalize_nfc(raw);
   if (!nfc) throw CommandError{"bad_text", std::string("'") + key + "' is not valid UTF-8"};
   if (text::code_points(*nfc) > max_cp)
-    throw CommandError{"too_long", std::string("'") + key + "' is longer than " + std::to_string(max_cp)};
+    throw CommandError{"too_long",
+                       std::string("'") + key + "' is longer than " + std::to_string(max_cp)};
   return *nfc;
 }
 
@@ -54,7 +58,8 @@ json Streamer::handle(const json& c) {
       r = do_switch(c);
     } else if (type == "preview") {
       std::string id = get_string(c, "source", true);
-      if (!find(id)) throw CommandError{"unknown_source", "no source '" + id + "' in hall " + hall_};
+      if (!find(id))
+        throw CommandError{"unknown_source", "no source '" + id + "' in hall " + hall_};
       preview_ = id;
     } else if (type == "layout") {
       r = do_layout(c);
@@ -90,13 +95,15 @@ json Streamer::do_switch(const json& c) {
     throw CommandError{"bad_request", "transition must be cut or fade"};
   int duration = c.value("duration_ms", 500);
   if (duration < 0 || duration > limits::kMaxFadeMs)
-    throw CommandError{"bad_request", "duration_ms must be 0.." + std::to_string(limits::kMaxFadeMs)};
+    throw CommandError{"bad_request",
+                       "duration_ms must be 0.." + std::to_string(limits::kMaxFadeMs)};
   std::string from = main_source(layout_, program_);
   bool was_full = layout_.mode == LayoutMode::Full;
   program_ = id;
   layout_ = Layout{};
   target->awaiting_operator = false;
-  if (transition == "fade" && duration > 0 && was_full && from != id) start_fade(from, id, duration);
+  if (transition == "fade" && duration > 0 && was_full && from != id)
+    start_fade(from, id, duration);
   apply();
   if (program_pipe_) program_pipe_->force_keyframe();
   log()->info("switch to {} ({}{})", id, transition,
@@ -111,7 +118,9 @@ json Streamer::do_layout(const json& c) {
   l.mode = *mode;
   if (auto corner = get_string(c, "corner", false); !corner.empty()) {
     auto parsed = parse_corner(corner);
-    if (!parsed) throw CommandError{"bad_request", "corner must be top-left, top-right, bottom-left or bottom-right"};
+    if (!parsed)
+      throw CommandError{"bad_request",
+                         "corner must be top-left, top-right, bottom-left or bottom-right"};
     l.corner = *parsed;
   }
   if (c.contains("sources")) {
@@ -137,7 +146,8 @@ json Streamer::do_layout(const json& c) {
 }
 
 json Streamer::do_slate(const json& c) {
-  if (!c.contains("on") || !c["on"].is_boolean()) throw CommandError{"bad_request", "'on' must be true or false"};
+  if (!c.contains("on") || !c["on"].is_boolean())
+    throw CommandError{"bad_request", "'on' must be true or false"};
   slate_on_ = c["on"].get<bool>();
   slate_message_ = get_text(c, "message", limits::kMaxSlateMessage);
   refresh_slate_text();
@@ -180,7 +190,8 @@ std::string Streamer::next_session_line() const {
   for (const config::Session* s : cfg_.sessions_of_hall(hall_))
     if (s->start > now && (!next || s->start < next->start)) next = s;
   if (!next) return {};
-  std::string hhmm = next->start_text.size() >= 16 ? next->start_text.substr(11, 5) : next->start_text;
+  std::string hhmm =
+      next->start_text.size() >= 16 ? next->start_text.substr(11, 5) : next->start_text;
   return "Tiếp theo " + hhmm + " — " + next->title;
 }
 
@@ -199,8 +210,12 @@ json Streamer::state() const {
   }
   const Slot* main = find(main_source(layout_, program_));
   bool main_hidden = main && (main->hidden || main->awaiting_operator);
-  return json{{"type", "state"},   {"hall", hall_},     {"program", program_},
-              {"preview", preview_}, {"layout", layout}, {"slate", slate_on_ || main_hidden},
+  return json{{"type", "state"},
+              {"hall", hall_},
+              {"program", program_},
+              {"preview", preview_},
+              {"layout", layout},
+              {"slate", slate_on_ || main_hidden},
               {"slate_reason", slate_on_ ? "operator" : (main_hidden ? "source_lost" : "")},
               {"sources", sources}};
 }

@@ -9,7 +9,9 @@
 namespace hallcast::streamer {
 namespace {
 
-auto log() { return logging::get("streamer"); }
+auto log() {
+  return logging::get("streamer");
+}
 
 }  // namespace
 
@@ -96,7 +98,8 @@ void Streamer::restart_source(Slot& s, int64_t now) {
   s.retry_ms = std::min(s.retry_ms * 2, cfg_.watchdog.retry_max_ms);
   s.health = Health::Retrying;
   s.next_retry_us = now + s.retry_ms * 1000LL;
-  log()->info("source {}: restarting (next attempt in {} ms if still silent)", s.cfg.id, s.retry_ms);
+  log()->info("source {}: restarting (next attempt in {} ms if still silent)", s.cfg.id,
+              s.retry_ms);
   start_source(s);
 }
 

@@ -26,12 +26,14 @@ struct SmokeResult {
 };
 
 SmokeResult run_smoke(const std::string& server) {
-  fs::path out = fs::temp_directory_path() / ("hallcast-bench-smoke-" + server + "-" + std::to_string(::getpid()));
+  fs::path out = fs::temp_directory_path() /
+                 ("hallcast-bench-smoke-" + server + "-" + std::to_string(::getpid()));
   fs::remove_all(out);
   fs::create_directories(out);
   fs::path log = out / "run.log";
-  std::string cmd = "node '" + (kSource / "bench/run.mjs").string() + "' --smoke --repeats 1 --servers " + server +
-                    " --bin-dir '" + kBin.string() + "' --out-dir '" + out.string() + "' > '" + log.string() + "' 2>&1";
+  std::string cmd = "node '" + (kSource / "bench/run.mjs").string() +
+                    "' --smoke --repeats 1 --servers " + server + " --bin-dir '" + kBin.string() +
+                    "' --out-dir '" + out.string() + "' > '" + log.string() + "' 2>&1";
   SmokeResult r;
   int status = std::system(cmd.c_str());
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -58,7 +60,8 @@ void expect_delivery(const SmokeResult& r) {
     EXPECT_GT(step["lag"]["count"].get<int>(), 0);
     EXPECT_GT(step["caption_lag"]["count"].get<int>(), 0) << "no caption reached the viewers";
     EXPECT_GE(step["delivered"].get<double>(), 0.9);
-    EXPECT_GT(step["server"]["cpu_cores"].get<double>(), 0.0) << "the /proc sampler saw no server CPU";
+    EXPECT_GT(step["server"]["cpu_cores"].get<double>(), 0.0)
+        << "the /proc sampler saw no server CPU";
   }
   const auto& join = run["ramp"]["join"];
   EXPECT_EQ(join["count"], join["joiners"]) << "every joiner gets init + keyframe first";
@@ -76,6 +79,7 @@ TEST(BenchSmoke, PeerServesTheBenchmark) {
 }
 
 TEST(BenchSmoke, RelayServesTheBenchmark) {
-  if (!fs::exists(kBin / "hallcast-relay")) GTEST_SKIP() << "hallcast-relay not built (HALLCAST_PARTS)";
+  if (!fs::exists(kBin / "hallcast-relay"))
+    GTEST_SKIP() << "hallcast-relay not built (HALLCAST_PARTS)";
   expect_delivery(run_smoke("relay"));
 }

@@ -10,7 +10,8 @@
 namespace hallcast::bench {
 namespace {
 
-std::vector<uint8_t> server_frame(uint8_t opcode, const std::vector<uint8_t>& payload, bool fin = true) {
+std::vector<uint8_t> server_frame(uint8_t opcode, const std::vector<uint8_t>& payload,
+                                  bool fin = true) {
   std::vector<uint8_t> f;
   f.push_back(static_cast<uint8_t>((fin ? 0x80 : 0) | opcode));
   size_t n = payload.size();
@@ -28,7 +29,9 @@ std::vector<uint8_t> server_frame(uint8_t opcode, const std::vector<uint8_t>& pa
   return f;
 }
 
-std::vector<uint8_t> bytes(const std::string& s) { return {s.begin(), s.end()}; }
+std::vector<uint8_t> bytes(const std::string& s) {
+  return {s.begin(), s.end()};
+}
 
 struct Collected {
   std::vector<WsMessage> messages;
@@ -46,12 +49,14 @@ Collected feed_in_chunks(const std::vector<uint8_t>& wire, size_t chunk) {
 }
 
 TEST(WsWire, UpgradeAnswerNeedsSwitchingProtocolsAndOurSubprotocol) {
-  std::string ok = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                   "sec-websocket-protocol:  hallcast.live.v1\r\n\r\nXY";
+  std::string ok =
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+      "sec-websocket-protocol:  hallcast.live.v1\r\n\r\nXY";
   auto a = parse_upgrade_answer(ok, "hallcast.live.v1");
   EXPECT_EQ(a.status, UpgradeAnswer::Accepted);
   EXPECT_EQ(a.header_bytes, ok.size() - 2);
-  EXPECT_EQ(parse_upgrade_answer(ok.substr(0, 30), "hallcast.live.v1").status, UpgradeAnswer::Incomplete);
+  EXPECT_EQ(parse_upgrade_answer(ok.substr(0, 30), "hallcast.live.v1").status,
+            UpgradeAnswer::Incomplete);
   EXPECT_EQ(parse_upgrade_answer(ok, "hallcast.control.v1").status, UpgradeAnswer::Refused);
   auto refused = parse_upgrade_answer("HTTP/1.1 401 Unauthorized\r\n\r\n", "hallcast.publish.v1");
   EXPECT_EQ(refused.status, UpgradeAnswer::Refused);
@@ -59,7 +64,8 @@ TEST(WsWire, UpgradeAnswerNeedsSwitchingProtocolsAndOurSubprotocol) {
 }
 
 TEST(WsWire, RequestCarriesSubprotocolAndBearer) {
-  std::string r = make_upgrade_request("127.0.0.1:8080", "/?hall=hoi-truong", "hallcast.publish.v1", "bí-mật");
+  std::string r =
+      make_upgrade_request("127.0.0.1:8080", "/?hall=hoi-truong", "hallcast.publish.v1", "bí-mật");
   EXPECT_EQ(r.rfind("GET /?hall=hoi-truong HTTP/1.1\r\n", 0), 0u);
   EXPECT_NE(r.find("Sec-WebSocket-Protocol: hallcast.publish.v1\r\n"), std::string::npos);
   EXPECT_NE(r.find("Authorization: Bearer bí-mật\r\n"), std::string::npos);
@@ -70,8 +76,9 @@ TEST(WsWire, ParsesEveryLengthFormInAnySplit) {
   std::vector<uint8_t> big(70000), mid(300);
   for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<uint8_t>(i);
   std::vector<uint8_t> wire;
-  for (const auto& f : {server_frame(kText, bytes("{\"type\":\"hello\"}")), server_frame(kBinary, mid),
-                        server_frame(kBinary, big), server_frame(kBinary, {})}) {
+  for (const auto& f :
+       {server_frame(kText, bytes("{\"type\":\"hello\"}")), server_frame(kBinary, mid),
+        server_frame(kBinary, big), server_frame(kBinary, {})}) {
     wire.insert(wire.end(), f.begin(), f.end());
   }
   for (size_t chunk : {size_t(1), size_t(3), size_t(7), size_t(4096), wire.size()}) {

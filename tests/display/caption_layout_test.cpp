@@ -42,7 +42,9 @@ TEST(WrapText, CutsAWordLongerThanALineAndCollapsesSpaces) {
   EXPECT_TRUE(wrap_text("   ", 10).empty());
 }
 
-CaptionTiming timing() { return CaptionTiming{2, 7000, 2500, 45}; }
+CaptionTiming timing() {
+  return CaptionTiming{2, 7000, 2500, 45};
+}
 
 TEST(CaptionBoard, PartialUpdatesInPlaceShowingTheNewestTwoLines) {
   CaptionBoard b(20, timing());

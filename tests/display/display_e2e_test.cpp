@@ -33,8 +33,8 @@ std::string iso_utc(std::chrono::system_clock::time_point t) {
 }
 
 struct Ports {
-  int srt = 0;        // the hall's SRT listener
-  int relay = 0;      // where the display looks for the relay
+  int srt = 0;          // the hall's SRT listener
+  int relay = 0;        // where the display looks for the relay
   std::string srt_url;  // display.srt_url override ("" = from the hall)
 };
 
@@ -54,14 +54,17 @@ dev = true
 [[halls]]
 id = "hoi-truong"
 name = "Hội trường hội thảo"
-srt_listen = "127.0.0.1:)" + std::to_string(p.srt) + R"("
+srt_listen = "127.0.0.1:)" +
+                     std::to_string(p.srt) + R"("
 
 [[sessions]]
 id = "hoi-thao-1"
 hall = "hoi-truong"
 title = "Thúc đẩy chương trình chuyển đổi số tỉnh Thanh Hóa năm 2022"
-start = )" + iso_utc(now - std::chrono::minutes(10)) + R"(
-end = )" + iso_utc(now + std::chrono::minutes(50)) + R"(
+start = )" + iso_utc(now - std::chrono::minutes(10)) +
+                     R"(
+end = )" + iso_utc(now + std::chrono::minutes(50)) +
+                     R"(
 speakers = [{ name = "Ông Mai Xuân Liêm", role = "Phó Chủ tịch UBND tỉnh Thanh Hóa" }]
 
 [[sources]]
@@ -80,11 +83,13 @@ video_bitrate_kbps = 1000
 keyframe_interval_ms = 1000
 
 [outputs]
-)" + (p.relay != 0 ? "relay_url = \"ws://127.0.0.1:" + std::to_string(p.relay) + "\"\n" : "") + R"(srt_latency_ms = 40
+)" + (p.relay != 0 ? "relay_url = \"ws://127.0.0.1:" + std::to_string(p.relay) + "\"\n" : "") +
+                     R"(srt_latency_ms = 40
 
 [relay]
 listen = "127.0.0.1:0"
-state_dir = ")" + (dir.path() / "state").string() + R"("
+state_dir = ")" + (dir.path() / "state").string() +
+                     R"("
 
 [auth.publisher]
 token = "pub-secret"
@@ -135,7 +140,8 @@ class DisplayE2E : public ::testing::Test {
   nlohmann::json hook(ChildProcess& d) {
     size_t from = d.lines().size();
     d.signal(SIGUSR1);
-    auto line = d.wait_for_line("^hallcast-display screenshot", 10s, testsupport::Stream::Stdout, from);
+    auto line =
+        d.wait_for_line("^hallcast-display screenshot", 10s, testsupport::Stream::Stdout, from);
     if (!line) return {};
     std::ifstream in(dir_.path() / "hook.png.json");
     return nlohmann::json::parse(in, nullptr, false);
@@ -170,8 +176,12 @@ class DisplayE2E : public ::testing::Test {
   std::unique_ptr<Xvfb> x_;
 };
 
-bool is_standby(const Capture& c) { return c.fraction_near(kStandbyRgb, 6) > 0.6; }
-bool is_video(const Capture& c) { return c.fraction_near(kStandbyRgb, 6) < 0.05; }
+bool is_standby(const Capture& c) {
+  return c.fraction_near(kStandbyRgb, 6) > 0.6;
+}
+bool is_video(const Capture& c) {
+  return c.fraction_near(kStandbyRgb, 6) < 0.05;
+}
 
 // Live video replaces the standby screen; the standby screen returns when the sender stops and
 // video comes back by itself when it restarts. Stand-in sender: gst-launch SRT listener.
@@ -243,14 +253,18 @@ TEST_F(DisplayE2E, CaptionsAndTitlesFromTheRelayAreDrawnAsLiteralText) {
   Capture before = capture_until(is_standby, 5s, "caption-before");
 
   const std::string text = "Chuyển đổi số là điều bắt buộc phải làm";
-  control(relay.port, "cap-secret", {{"type", "caption"}, {"text", text}, {"lang", "vi"}, {"final", true}});
+  control(relay.port, "cap-secret",
+          {{"type", "caption"}, {"text", text}, {"lang", "vi"}, {"final", true}});
   ASSERT_EQ(hook_until(*display, "caption", text), text) << display->output();
-  auto changed = [&](const Capture& c) { return c.fraction_different(before, 40, kCaptionArea) > 0.01; };
+  auto changed = [&](const Capture& c) {
+    return c.fraction_different(before, 40, kCaptionArea) > 0.01;
+  };
   Capture with_caption = capture_until(changed, 5s, "caption-vietnamese");
   EXPECT_TRUE(changed(with_caption)) << with_caption.fraction_different(before, 40, kCaptionArea);
 
   const std::string markup = "<b>Thanh Hóa</b> & <span>";
-  control(relay.port, "cap-secret", {{"type", "caption"}, {"text", markup}, {"lang", "vi"}, {"final", true}});
+  control(relay.port, "cap-secret",
+          {{"type", "caption"}, {"text", markup}, {"lang", "vi"}, {"final", true}});
   auto markup_shown = [&](const Capture& c) {
     return c.fraction_different(with_caption, 40, kCaptionArea) > 0.005 &&
            c.fraction_near(0xFFFFFF, 30, kCaptionArea) > 0.005;  // text is there, not blanked
@@ -260,7 +274,10 @@ TEST_F(DisplayE2E, CaptionsAndTitlesFromTheRelayAreDrawnAsLiteralText) {
   EXPECT_TRUE(markup_shown(literal));
 
   control(relay.port, "op-secret",
-          {{"type", "title"}, {"action", "set"}, {"text", "Khai mạc"}, {"name", "Ông Mai Xuân Liêm"},
+          {{"type", "title"},
+           {"action", "set"},
+           {"text", "Khai mạc"},
+           {"name", "Ông Mai Xuân Liêm"},
            {"role", "Phó Chủ tịch UBND tỉnh Thanh Hóa"}});
   const std::string lower = "Ông Mai Xuân Liêm\nPhó Chủ tịch UBND tỉnh Thanh Hóa";
   EXPECT_EQ(hook_until(*display, "lower_third", lower), lower);
@@ -288,7 +305,8 @@ TEST_F(DisplayE2E, RealStreamerVideoStandbyOnStopAndBackOnRestart) {
   size_t mark = display->lines().size();
   auto streamer = start_streamer(config);
   ASSERT_TRUE(wait_for_any(*display, "showing video srt", 30s))
-      << display->output() << "\n--- streamer:\n" << streamer->output();
+      << display->output() << "\n--- streamer:\n"
+      << streamer->output();
   EXPECT_TRUE(is_video(capture_until(is_video, 5s, "streamer-video")));
 
   mark = display->lines().size();
@@ -314,7 +332,8 @@ TEST_F(DisplayE2E, FallsBackToTheRelayWhenSrtIsUnreachable) {
   TempDir display_dir{"hallcast-display-e2e-screen"};
   auto display = start_display(write_config(display_dir, p));
   ASSERT_TRUE(wait_for_any(*display, "showing video relay", 45s))
-      << display->output() << "\n--- streamer:\n" << streamer->output();
+      << display->output() << "\n--- streamer:\n"
+      << streamer->output();
   EXPECT_TRUE(is_video(capture_until(is_video, 5s, "relay-fallback-video")));
   EXPECT_EQ(hook(*display)["showing"], "video relay") << display->output();
   EXPECT_EQ(display->terminate(10s).code, 0);

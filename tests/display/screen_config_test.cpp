@@ -8,7 +8,8 @@ namespace {
 config::Config two_screens() {
   config::Config c;
   c.path = "event.toml";
-  c.halls = {{"hoi-truong", "Hội trường", "0.0.0.0:9711", {}}, {"trien-lam", "Khu triển lãm", "", {}}};
+  c.halls = {{"hoi-truong", "Hội trường", "0.0.0.0:9711", {}},
+             {"trien-lam", "Khu triển lãm", "", {}}};
   config::Display a;
   a.id = "may-chieu";
   a.hall = "hoi-truong";

@@ -18,8 +18,14 @@ using testsupport::SpawnOptions;
 Xvfb::Xvfb(int width, int height) : width_(width), height_(height) {
   // -displayfd: Xvfb picks a free display number itself and prints it once it is ready.
   SpawnOptions o;
-  o.args = {"-displayfd", "1", "-screen", "0", std::to_string(width) + "x" + std::to_string(height) + "x24",
-            "-nolisten", "tcp", "-noreset"};
+  o.args = {"-displayfd",
+            "1",
+            "-screen",
+            "0",
+            std::to_string(width) + "x" + std::to_string(height) + "x24",
+            "-nolisten",
+            "tcp",
+            "-noreset"};
   process_ = std::make_unique<ChildProcess>("/usr/bin/Xvfb", o);
   auto line = process_->wait_for_line("^[0-9]+$", 15s);
   if (!line) throw std::runtime_error("Xvfb did not start: " + process_->output());
@@ -33,7 +39,8 @@ double Capture::fraction_near(uint32_t color, int tol, Rect r) const {
     for (int x = int(r.x0 * width); x < int(r.x1 * width); ++x) {
       const uint8_t* p = &rgb[(size_t(y) * width + x) * 3];
       ++total;
-      if (std::abs(p[0] - c[0]) <= tol && std::abs(p[1] - c[1]) <= tol && std::abs(p[2] - c[2]) <= tol)
+      if (std::abs(p[0] - c[0]) <= tol && std::abs(p[1] - c[1]) <= tol &&
+          std::abs(p[2] - c[2]) <= tol)
         ++hits;
     }
   }
@@ -63,10 +70,11 @@ Capture capture_screen(const Xvfb& x, const std::string& png_path) {
   if (fd < 0) throw std::runtime_error("mkstemp failed");
   close(fd);
   std::string raw = tmpl;
-  std::string cmd = "timeout 20 /usr/bin/import -display " + x.display() +
-                    " -window root -depth 8 rgb:" + raw;
-  if (!png_path.empty()) cmd += " && /usr/bin/convert-im6.q16 -size " + std::to_string(x.width()) +
-                                "x" + std::to_string(x.height()) + " -depth 8 rgb:" + raw + " " + png_path;
+  std::string cmd =
+      "timeout 20 /usr/bin/import -display " + x.display() + " -window root -depth 8 rgb:" + raw;
+  if (!png_path.empty())
+    cmd += " && /usr/bin/convert-im6.q16 -size " + std::to_string(x.width()) + "x" +
+           std::to_string(x.height()) + " -depth 8 rgb:" + raw + " " + png_path;
   if (std::system(cmd.c_str()) != 0) throw std::runtime_error("screen capture failed: " + cmd);
   std::ifstream in(raw, std::ios::binary);
   Capture c;
@@ -96,11 +104,26 @@ int free_port(bool udp) {
 
 std::unique_ptr<ChildProcess> start_srt_sender(int port) {
   SpawnOptions o;
-  o.args = {"-q", "videotestsrc", "is-live=true", "pattern=smpte", "!",
-            "video/x-raw,format=I420,width=640,height=360,framerate=30/1", "!", "x264enc",
-            "tune=zerolatency", "speed-preset=ultrafast", "key-int-max=30", "!",
-            "video/x-h264,profile=constrained-baseline", "!", "mpegtsmux", "alignment=7", "!",
-            "srtsink", "uri=srt://127.0.0.1:" + std::to_string(port) + "?mode=listener", "latency=40"};
+  o.args = {"-q",
+            "videotestsrc",
+            "is-live=true",
+            "pattern=smpte",
+            "!",
+            "video/x-raw,format=I420,width=640,height=360,framerate=30/1",
+            "!",
+            "x264enc",
+            "tune=zerolatency",
+            "speed-preset=ultrafast",
+            "key-int-max=30",
+            "!",
+            "video/x-h264,profile=constrained-baseline",
+            "!",
+            "mpegtsmux",
+            "alignment=7",
+            "!",
+            "srtsink",
+            "uri=srt://127.0.0.1:" + std::to_string(port) + "?mode=listener",
+            "latency=40"};
   return std::make_unique<ChildProcess>("/usr/bin/gst-launch-1.0", o);
 }
 

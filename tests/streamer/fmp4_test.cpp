@@ -19,8 +19,10 @@ TEST(StreamerFmp4, PublishesValidH264AacWithOneFragmentPerFrame) {
   ASSERT_GE(frags.size(), 75u);
   ASSERT_TRUE(frags[0].header.keyframe) << "the stream must start at a keyframe";
   std::string file = write_mp4(init, frags, 0, 75, "whole.mp4");
-  std::string probe = sh("ffprobe -v error -count_frames -show_entries stream=codec_name,profile,nb_read_frames,"
-                         "pix_fmt -of json '" + file + "'");
+  std::string probe =
+      sh("ffprobe -v error -count_frames -show_entries stream=codec_name,profile,nb_read_frames,"
+         "pix_fmt -of json '" +
+         file + "'");
   auto j = nlohmann::json::parse(probe);
   ASSERT_EQ(j["streams"].size(), 2u) << probe;
   EXPECT_EQ(j["streams"][0]["codec_name"], "h264");
@@ -28,7 +30,8 @@ TEST(StreamerFmp4, PublishesValidH264AacWithOneFragmentPerFrame) {
   EXPECT_EQ(j["streams"][0]["pix_fmt"], "yuv420p");
   EXPECT_EQ(j["streams"][0]["nb_read_frames"], "75") << "one video frame per fragment";
   EXPECT_EQ(j["streams"][1]["codec_name"], "aac");
-  EXPECT_GT(std::stoi(j["streams"][1]["nb_read_frames"].get<std::string>()), 75 * 48000 / 1024 / 30 / 2);
+  EXPECT_GT(std::stoi(j["streams"][1]["nb_read_frames"].get<std::string>()),
+            75 * 48000 / 1024 / 30 / 2);
 }
 
 TEST(StreamerFmp4, KeyframesAtTheConfiguredIntervalAndTimestampsIncrease) {
@@ -49,7 +52,8 @@ TEST(StreamerFmp4, KeyframesAtTheConfiguredIntervalAndTimestampsIncrease) {
   for (const auto& f : frags) delay.push_back(f.arrived_wall_us - f.header.capture_time_us);
   std::sort(delay.begin(), delay.end());
   uint64_t p50 = delay[delay.size() / 2], p95 = delay[delay.size() * 95 / 100];
-  std::printf("encode+mux delay: p50 %.1f ms, p95 %.1f ms over %zu frames\n", p50 / 1000.0, p95 / 1000.0, delay.size());
+  std::printf("encode+mux delay: p50 %.1f ms, p95 %.1f ms over %zu frames\n", p50 / 1000.0,
+              p95 / 1000.0, delay.size());
   EXPECT_LT(p50, 33000u) << "each frame's fragment leaves before the next frame is composed";
   ASSERT_GE(keys.size(), 3u);
   EXPECT_EQ(keys[1] - keys[0], 15u);

@@ -23,13 +23,15 @@ TEST(StreamerNeverBlack, SilentSourceIsReplacedByTheSlateAndComesBack) {
   ASSERT_TRUE(run_until([&] { return h.health("cam-1") == "ok"; }, 5s));
   size_t froze_at = h.media.count();
   h.streamer->set_source_frozen("cam-1", true);
-  ASSERT_TRUE(run_until([&] { return h.health("cam-1") != "ok"; }, 2s)) << "the watchdog notices within its timeout";
+  ASSERT_TRUE(run_until([&] { return h.health("cam-1") != "ok"; }, 2s))
+      << "the watchdog notices within its timeout";
   ASSERT_TRUE(run_until([&] { return !h.states.empty() && h.states.back()["slate"] == true; }, 2s));
   EXPECT_EQ(h.states.back()["slate_reason"], "source_lost");
   size_t slate_from = h.media.count();
   ASSERT_TRUE(run_until([&] { return h.media.count() >= slate_from + 15; }, 5s));
   h.streamer->set_source_frozen("cam-1", false);
-  ASSERT_TRUE(run_until([&] { return h.health("cam-1") == "ok"; }, 5s)) << "recovers after steady_ms";
+  ASSERT_TRUE(run_until([&] { return h.health("cam-1") == "ok"; }, 5s))
+      << "recovers after steady_ms";
   size_t back_at = h.media.count();
   ASSERT_TRUE(run_until([&] { return h.media.count() >= back_at + 15; }, 5s));
 
@@ -49,7 +51,8 @@ TEST(StreamerNeverBlack, SilentSourceIsReplacedByTheSlateAndComesBack) {
   // Held last frame for timeout + hold (~800 ms = 24 frames), then the slate: not frozen forever.
   EXPECT_LE(first_slate - froze_at, 40u);
   EXPECT_GE(first_slate - froze_at, 6u) << "the last frame is held briefly before the slate";
-  for (size_t i = back_at + 3; i < px.size(); ++i) EXPECT_EQ(classify(px[i]), Look::Red) << "frame " << i;
+  for (size_t i = back_at + 3; i < px.size(); ++i)
+    EXPECT_EQ(classify(px[i]), Look::Red) << "frame " << i;
 }
 
 TEST(StreamerNeverBlack, WithoutAutoReturnTheOperatorBringsItBack) {
@@ -83,9 +86,11 @@ TEST(StreamerNeverBlack, SourcesFailingAtStartDoNotStopTheProgram) {
   Harness h(cfg);
   h.start(10);  // the program runs although its first two sources are broken
   EXPECT_EQ(h.streamer->program(), "cam-usb");
-  ASSERT_TRUE(run_until([&] { return h.health("cam-usb") == "retrying" && h.health("ip-cam") == "retrying"; }, 5s));
+  ASSERT_TRUE(run_until(
+      [&] { return h.health("cam-usb") == "retrying" && h.health("ip-cam") == "retrying"; }, 5s));
   size_t at = h.media.count();
-  ASSERT_TRUE(run_until([&] { return h.media.count() >= at + 30; }, 5s)) << "retries never stall the program";
+  ASSERT_TRUE(run_until([&] { return h.media.count() >= at + 30; }, 5s))
+      << "retries never stall the program";
   EXPECT_EQ(h.command({{"type", "switch"}, {"source", "cam-1"}})["type"], "ack");
   size_t cut = h.media.count();
   ASSERT_TRUE(run_until([&] { return h.media.count() >= cut + 10; }, 5s));
@@ -93,7 +98,8 @@ TEST(StreamerNeverBlack, SourcesFailingAtStartDoNotStopTheProgram) {
   auto px = centre_pixels(write_mp4(h.media.init(), frags, 0, frags.size(), "broken.mp4"));
   for (size_t i = 0; i < px.size(); ++i) {
     Look l = classify(px[i]);
-    EXPECT_TRUE(i < cut ? l == Look::Slate : (l == Look::Red || i < cut + 3)) << "frame " << i << " " << to_string(l);
+    EXPECT_TRUE(i < cut ? l == Look::Slate : (l == Look::Red || i < cut + 3))
+        << "frame " << i << " " << to_string(l);
   }
   EXPECT_TRUE(h.fatal.empty());
 }

@@ -27,8 +27,10 @@ TEST(StreamerOutputs, SrtListenerDecodesInFfprobe) {
   Harness h(cfg);
   h.start(5);
   auto probe = std::async(std::launch::async, [port] {
-    return sh("timeout 15 ffprobe -v error -show_entries stream=codec_name,profile -of json "
-              "'srt://127.0.0.1:" + std::to_string(port) + "?mode=caller' 2>/dev/null");
+    return sh(
+        "timeout 15 ffprobe -v error -show_entries stream=codec_name,profile -of json "
+        "'srt://127.0.0.1:" +
+        std::to_string(port) + "?mode=caller' 2>/dev/null");
   });
   ASSERT_TRUE(run_until([&] { return probe.wait_for(0s) == std::future_status::ready; }, 20s));
   auto j = nlohmann::json::parse(probe.get());
@@ -86,8 +88,9 @@ TEST(StreamerProcess, ControlSocketSwitchesAndSigtermStopsCleanly) {
   ts::TempDir dir("hallcast-streamer");
   std::string config = ts::write_test_config(dir, {"", kSmallProgram});
   std::string sock = dir.str() + "/control.sock";
-  ts::ChildProcess p(ts::binary_path("hallcast-streamer"),
-                     {{"--config", config, "--hall", "hoi-truong", "--control", "unix:" + sock}, {}, {}, ""});
+  ts::ChildProcess p(
+      ts::binary_path("hallcast-streamer"),
+      {{"--config", config, "--hall", "hoi-truong", "--control", "unix:" + sock}, {}, {}, ""});
   ASSERT_TRUE(p.wait_for_line("program playing", 20s, ts::Stream::Stderr)) << p.output();
   ControlClient c(sock);
   ASSERT_TRUE(c.ok());
@@ -112,20 +115,26 @@ TEST(StreamerProcess, ControlSocketSwitchesAndSigtermStopsCleanly) {
 TEST(StreamerProcess, UnknownHallIsAConfigurationError) {
   ts::TempDir dir("hallcast-streamer");
   std::string config = ts::write_test_config(dir, {"", kSmallProgram});
-  ts::ChildProcess p(ts::binary_path("hallcast-streamer"), {{"--config", config, "--hall", "khong-co"}, {}, {}, ""});
+  ts::ChildProcess p(ts::binary_path("hallcast-streamer"),
+                     {{"--config", config, "--hall", "khong-co"}, {}, {}, ""});
   auto st = p.wait(10s);
   EXPECT_EQ(st.shell_code(), 78) << p.output();
 }
 
 TEST(StreamerRelay, PublishesToTheRealRelayAndTakesCommandsThroughIt) {
-  if (!std::filesystem::exists(ts::binary_path("hallcast-relay"))) GTEST_SKIP() << "hallcast-relay not built";
+  if (!std::filesystem::exists(ts::binary_path("hallcast-relay")))
+    GTEST_SKIP() << "hallcast-relay not built";
   ts::TempDir dir("hallcast-streamer-relay");
   std::string config = ts::write_test_config(dir, {"", kSmallProgram});
   auto relay = ts::start_relay(config);
-  ts::ChildProcess streamer(ts::binary_path("hallcast-streamer"),
-                            {{"--config", config, "--hall", "hoi-truong"},
-                             {{"HALLCAST_OUTPUTS_RELAY_URL", "ws://127.0.0.1:" + std::to_string(relay.port)}}, {}, ""});
-  ASSERT_TRUE(streamer.wait_for_line("relay connected", 20s, ts::Stream::Stderr)) << streamer.output();
+  ts::ChildProcess streamer(
+      ts::binary_path("hallcast-streamer"),
+      {{"--config", config, "--hall", "hoi-truong"},
+       {{"HALLCAST_OUTPUTS_RELAY_URL", "ws://127.0.0.1:" + std::to_string(relay.port)}},
+       {},
+       ""});
+  ASSERT_TRUE(streamer.wait_for_line("relay connected", 20s, ts::Stream::Stderr))
+      << streamer.output();
 
   ts::WsClient live;
   ts::WsOptions live_options;
@@ -134,32 +143,42 @@ TEST(StreamerRelay, PublishesToTheRealRelayAndTakesCommandsThroughIt) {
   ASSERT_EQ(live.connect(relay.port, live_options).status, 101);
   std::string init, body;
   int fragments = 0;
-  auto got = live.receive_until([&](const ts::WsMessage& m) {
-    if (!m.is_binary()) return false;
-    std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(m.data.data()), m.data.size());
-    auto h = media::decode_header(bytes);
-    if (!h) return false;
-    auto payload = media::payload(bytes);
-    if (h->kind == media::FrameKind::Init) init.assign(payload.begin(), payload.end());
-    else if (!init.empty() && (fragments > 0 || h->keyframe)) body.append(payload.begin(), payload.end()), ++fragments;
-    return fragments >= 45;
-  }, 20s);
+  auto got = live.receive_until(
+      [&](const ts::WsMessage& m) {
+        if (!m.is_binary()) return false;
+        std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(m.data.data()),
+                                       m.data.size());
+        auto h = media::decode_header(bytes);
+        if (!h) return false;
+        auto payload = media::payload(bytes);
+        if (h->kind == media::FrameKind::Init)
+          init.assign(payload.begin(), payload.end());
+        else if (!init.empty() && (fragments > 0 || h->keyframe))
+          body.append(payload.begin(), payload.end()), ++fragments;
+        return fragments >= 45;
+      },
+      20s);
   ASSERT_EQ(fragments, 45) << streamer.output();
   std::string file = dir.write_file("live.mp4", init + body);
-  auto j = nlohmann::json::parse(sh("ffprobe -v error -count_frames -show_entries stream=codec_name,nb_read_frames "
-                                    "-of json '" + file + "'"));
+  auto j = nlohmann::json::parse(
+      sh("ffprobe -v error -count_frames -show_entries stream=codec_name,nb_read_frames "
+         "-of json '" +
+         file + "'"));
   ASSERT_EQ(j["streams"].size(), 2u);
   EXPECT_EQ(j["streams"][0]["codec_name"], "h264");
   EXPECT_EQ(j["streams"][0]["nb_read_frames"], "45");
   EXPECT_EQ(j["streams"][1]["codec_name"], "aac");
 
   ts::WsClient op;
-  ts::WsOptions o{"/?hall=hoi-truong", "hallcast.control.v1", {{"Authorization", "Bearer op-secret"}}};
+  ts::WsOptions o{
+      "/?hall=hoi-truong", "hallcast.control.v1", {{"Authorization", "Bearer op-secret"}}};
   ASSERT_EQ(op.connect(relay.port, o).status, 101);
   ASSERT_TRUE(op.send_text(R"({"type":"switch","source":"slides","id":"e2e-1"})"));
-  auto ack = op.receive_until([](const ts::WsMessage& m) {
-    return m.is_text() && m.data.find("e2e-1") != std::string::npos;
-  }, 10s);
+  auto ack = op.receive_until(
+      [](const ts::WsMessage& m) {
+        return m.is_text() && m.data.find("e2e-1") != std::string::npos;
+      },
+      10s);
   ASSERT_TRUE(ack.is_text()) << streamer.output();
   EXPECT_NE(ack.data.find("\"ack\""), std::string::npos) << ack.data;
   EXPECT_TRUE(streamer.wait_for_line("switch to slides", 5s, ts::Stream::Stderr));

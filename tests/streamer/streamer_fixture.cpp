@@ -51,7 +51,8 @@ bool run_until(const std::function<bool()>& pred, std::chrono::milliseconds time
     if (std::chrono::steady_clock::now() >= deadline) return false;
     // Wake at least every 10 ms so the deadline is honoured without busy-waiting.
     GSource* tick = g_timeout_source_new(10);
-    g_source_set_callback(tick, [](gpointer) { return G_SOURCE_REMOVE; }, nullptr, nullptr);
+    g_source_set_callback(
+        tick, [](gpointer) { return G_SOURCE_REMOVE; }, nullptr, nullptr);
     g_source_attach(tick, nullptr);
     g_main_context_iteration(nullptr, TRUE);
     g_source_destroy(tick);
@@ -62,8 +63,11 @@ bool run_until(const std::function<bool()>& pred, std::chrono::milliseconds time
 
 void Collector::add(const media::FrameHeader& h, std::vector<uint8_t>&& b) {
   std::lock_guard lock(mu_);
-  if (h.kind == media::FrameKind::Init) init_ = std::move(b);
-  else frags_.push_back(Fragment{h, std::move(b), std::chrono::steady_clock::now(), media::wall_clock_us()});
+  if (h.kind == media::FrameKind::Init)
+    init_ = std::move(b);
+  else
+    frags_.push_back(
+        Fragment{h, std::move(b), std::chrono::steady_clock::now(), media::wall_clock_us()});
 }
 
 std::vector<uint8_t> Collector::init() const {
@@ -90,7 +94,9 @@ Harness::Harness(config::Config c, std::string hall) : cfg(std::move(c)) {
   }();
   (void)once;
   StreamerCallbacks cb;
-  cb.on_media = [this](const media::FrameHeader& h, std::vector<uint8_t>&& b) { media.add(h, std::move(b)); };
+  cb.on_media = [this](const media::FrameHeader& h, std::vector<uint8_t>&& b) {
+    media.add(h, std::move(b));
+  };
   cb.on_state = [this](const nlohmann::json& s) { states.push_back(s); };
   cb.on_fatal = [this](const std::string& m) { fatal = m; };
   streamer.emplace(cfg, hall, std::move(cb));
@@ -107,7 +113,9 @@ void Harness::start(size_t frames) {
   if (!fatal.empty()) throw std::runtime_error("streamer failed: " + fatal);
 }
 
-nlohmann::json Harness::command(const nlohmann::json& c) { return streamer->handle(c); }
+nlohmann::json Harness::command(const nlohmann::json& c) {
+  return streamer->handle(c);
+}
 
 std::string Harness::health(const std::string& source) const {
   return std::string(to_string(streamer->health(source)));
@@ -118,13 +126,16 @@ Look classify(const Rgb& c) {
     Look look;
     Rgb rgb;
   };
-  static const Ref refs[] = {{Look::Red, {255, 0, 0}},   {Look::Green, {0, 255, 0}},
-                             {Look::Blue, {0, 0, 255}},  {Look::Slate, {27, 42, 74}},
+  static const Ref refs[] = {{Look::Red, {255, 0, 0}},
+                             {Look::Green, {0, 255, 0}},
+                             {Look::Blue, {0, 0, 255}},
+                             {Look::Slate, {27, 42, 74}},
                              {Look::Black, {0, 0, 0}}};
   Look best = Look::Other;
   int best_d = 60 * 60 * 3;  // farther than this from every reference: a mix (fade) or other
   for (const auto& r : refs) {
-    int d = (c.r - r.rgb.r) * (c.r - r.rgb.r) + (c.g - r.rgb.g) * (c.g - r.rgb.g) + (c.b - r.rgb.b) * (c.b - r.rgb.b);
+    int d = (c.r - r.rgb.r) * (c.r - r.rgb.r) + (c.g - r.rgb.g) * (c.g - r.rgb.g) +
+            (c.b - r.rgb.b) * (c.b - r.rgb.b);
     if (d < best_d) best_d = d, best = r.look;
   }
   return best;
@@ -132,12 +143,18 @@ Look classify(const Rgb& c) {
 
 const char* to_string(Look l) {
   switch (l) {
-    case Look::Red: return "red";
-    case Look::Green: return "green";
-    case Look::Blue: return "blue";
-    case Look::Slate: return "slate";
-    case Look::Black: return "black";
-    default: return "other";
+    case Look::Red:
+      return "red";
+    case Look::Green:
+      return "green";
+    case Look::Blue:
+      return "blue";
+    case Look::Slate:
+      return "slate";
+    case Look::Black:
+      return "black";
+    default:
+      return "other";
   }
 }
 
@@ -151,13 +168,14 @@ std::string temp_dir() {
   return dir;
 }
 
-std::string write_mp4(const std::vector<uint8_t>& init, const std::vector<Fragment>& frags, size_t from,
-                      size_t to, const std::string& name) {
+std::string write_mp4(const std::vector<uint8_t>& init, const std::vector<Fragment>& frags,
+                      size_t from, size_t to, const std::string& name) {
   std::string path = temp_dir() + "/" + name;
   std::ofstream out(path, std::ios::binary);
   out.write(reinterpret_cast<const char*>(init.data()), static_cast<std::streamsize>(init.size()));
   for (size_t i = from; i < to && i < frags.size(); ++i)
-    out.write(reinterpret_cast<const char*>(frags[i].bytes.data()), static_cast<std::streamsize>(frags[i].bytes.size()));
+    out.write(reinterpret_cast<const char*>(frags[i].bytes.data()),
+              static_cast<std::streamsize>(frags[i].bytes.size()));
   return path;
 }
 
@@ -175,13 +193,15 @@ std::string sh(const std::string& cmd, int* rc) {
 
 std::vector<Rgb> centre_pixels(const std::string& path) {
   constexpr int kW = 32, kH = 18;
-  std::string raw = sh("ffmpeg -v error -i '" + path + "' -map 0:v -fps_mode passthrough -vf scale=" +
-                       std::to_string(kW) + ":" + std::to_string(kH) + " -f rawvideo -pix_fmt rgb24 - 2>/dev/null");
+  std::string raw = sh("ffmpeg -v error -i '" + path +
+                       "' -map 0:v -fps_mode passthrough -vf scale=" + std::to_string(kW) + ":" +
+                       std::to_string(kH) + " -f rawvideo -pix_fmt rgb24 - 2>/dev/null");
   std::vector<Rgb> out;
   size_t frame = kW * kH * 3;
   for (size_t off = 0; off + frame <= raw.size(); off += frame) {
     size_t px = off + ((kH / 2) * kW + kW / 2) * 3;
-    out.push_back({static_cast<uint8_t>(raw[px]), static_cast<uint8_t>(raw[px + 1]), static_cast<uint8_t>(raw[px + 2])});
+    out.push_back({static_cast<uint8_t>(raw[px]), static_cast<uint8_t>(raw[px + 1]),
+                   static_cast<uint8_t>(raw[px + 2])});
   }
   return out;
 }

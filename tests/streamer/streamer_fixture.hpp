@@ -72,8 +72,8 @@ const char* to_string(Look l);
 
 std::string temp_dir();
 // init + fragments[from, to) written as one MP4 file; returns its path.
-std::string write_mp4(const std::vector<uint8_t>& init, const std::vector<Fragment>& frags, size_t from,
-                      size_t to, const std::string& name);
+std::string write_mp4(const std::vector<uint8_t>& init, const std::vector<Fragment>& frags,
+                      size_t from, size_t to, const std::string& name);
 // Runs a shell command; returns stdout, sets *rc.
 std::string sh(const std::string& cmd, int* rc = nullptr);
 // The centre pixel of every decoded video frame of a file (ffmpeg), in order.

@@ -7,7 +7,9 @@
 namespace hallcast::streamer::testing {
 namespace {
 
-config::Config rgb_config() { return small_config({{"cam-1", "red"}, {"cam-2", "green"}, {"cam-3", "blue"}}); }
+config::Config rgb_config() {
+  return small_config({{"cam-1", "red"}, {"cam-2", "green"}, {"cam-3", "blue"}});
+}
 
 // Decoded looks of fragments [0, frags.size()).
 std::vector<Look> looks(const Harness& h, const std::string& name) {
@@ -46,7 +48,8 @@ TEST(StreamerSwitch, FadePassesThroughMixedFramesAndEndsOnTheTarget) {
   h.start(30);
   ASSERT_TRUE(run_until([&] { return h.health("cam-3") == "ok"; }, 5s));
   size_t at = h.media.count();
-  auto reply = h.command({{"type", "switch"}, {"source", "cam-3"}, {"transition", "fade"}, {"duration_ms", 800}});
+  auto reply = h.command(
+      {{"type", "switch"}, {"source", "cam-3"}, {"transition", "fade"}, {"duration_ms", 800}});
   EXPECT_EQ(reply["type"], "ack");
   ASSERT_TRUE(run_until([&] { return h.media.count() >= at + 45; }, 5s));
   auto l = looks(h, "fade.mp4");
@@ -60,7 +63,8 @@ TEST(StreamerSwitch, FadePassesThroughMixedFramesAndEndsOnTheTarget) {
 TEST(StreamerSwitch, SideBySideShowsTwoSourcesOverTheSlate) {
   Harness h(rgb_config());
   h.start(30);
-  ASSERT_TRUE(run_until([&] { return h.health("cam-2") == "ok" && h.health("cam-3") == "ok"; }, 5s));
+  ASSERT_TRUE(
+      run_until([&] { return h.health("cam-2") == "ok" && h.health("cam-3") == "ok"; }, 5s));
   auto reply = h.command({{"type", "layout"}, {"mode", "sbs"}, {"sources", {"cam-2", "cam-3"}}});
   ASSERT_EQ(reply["type"], "ack") << reply;
   size_t at = h.media.count();
@@ -68,12 +72,14 @@ TEST(StreamerSwitch, SideBySideShowsTwoSourcesOverTheSlate) {
   auto frags = h.media.fragments();
   std::string file = write_mp4(h.media.init(), frags, 0, frags.size(), "sbs.mp4");
   // Left and right centres, and the band above them (the slate shows through, not black).
-  std::string all = sh("ffmpeg -v error -i '" + file + "' -map 0:v -vf scale=32:18 -f rawvideo -pix_fmt rgb24 -");
+  std::string all =
+      sh("ffmpeg -v error -i '" + file + "' -map 0:v -vf scale=32:18 -f rawvideo -pix_fmt rgb24 -");
   ASSERT_GE(all.size(), 32u * 18 * 3);
   std::string raw = all.substr(all.size() - 32 * 18 * 3);  // the last frame
   auto at_px = [&](int x, int y) {
     size_t o = (y * 32 + x) * 3;
-    return classify({static_cast<uint8_t>(raw[o]), static_cast<uint8_t>(raw[o + 1]), static_cast<uint8_t>(raw[o + 2])});
+    return classify({static_cast<uint8_t>(raw[o]), static_cast<uint8_t>(raw[o + 1]),
+                     static_cast<uint8_t>(raw[o + 2])});
   };
   EXPECT_EQ(at_px(8, 9), Look::Green);
   EXPECT_EQ(at_px(24, 9), Look::Blue);
@@ -88,8 +94,11 @@ TEST(StreamerSwitch, BadCommandsGetClearErrors) {
   EXPECT_EQ(r["type"], "error");
   EXPECT_EQ(r["code"], "unknown_source");
   EXPECT_EQ(r["id"], "x");
-  EXPECT_EQ(h.command({{"type", "switch"}, {"source", "cam-2"}, {"transition", "wipe"}})["code"], "bad_request");
-  EXPECT_EQ(h.command({{"type", "layout"}, {"mode", "pip"}, {"sources", {"cam-1", "cam-1"}}})["code"], "bad_request");
+  EXPECT_EQ(h.command({{"type", "switch"}, {"source", "cam-2"}, {"transition", "wipe"}})["code"],
+            "bad_request");
+  EXPECT_EQ(
+      h.command({{"type", "layout"}, {"mode", "pip"}, {"sources", {"cam-1", "cam-1"}}})["code"],
+      "bad_request");
   EXPECT_EQ(h.command({{"type", "dance"}})["code"], "unknown_type");
   EXPECT_EQ(h.command(nlohmann::json::array())["code"], "bad_request");
   EXPECT_EQ(h.command({{"type", "slate"}, {"on", "yes"}})["code"], "bad_request");

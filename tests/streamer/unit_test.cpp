@@ -66,7 +66,8 @@ TEST(SourceDesc, EveryKindEndsInProgramFormatAppsinks) {
   t.pattern = "ball";
   std::string d = source_pipeline_desc(t, f);
   EXPECT_NE(d.find("pattern=\"ball\""), std::string::npos);
-  EXPECT_NE(d.find("video/x-raw,format=I420,width=640,height=360,framerate=25/1"), std::string::npos);
+  EXPECT_NE(d.find("video/x-raw,format=I420,width=640,height=360,framerate=25/1"),
+            std::string::npos);
   EXPECT_NE(d.find("appsink name=video"), std::string::npos);
   EXPECT_NE(d.find("appsink name=audio"), std::string::npos);
   auto srt = source(config::SourceKind::Srt);

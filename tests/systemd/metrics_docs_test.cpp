@@ -23,8 +23,8 @@ TEST(OperationsDocs, EveryRelayMetricIsDocumented) {
 
   const std::regex type_line(R"(# TYPE (\S+) )");
   size_t count = 0;
-  for (std::sregex_iterator it(metrics.body.begin(), metrics.body.end(), type_line), end;
-       it != end; ++it, ++count) {
+  for (std::sregex_iterator it(metrics.body.begin(), metrics.body.end(), type_line), end; it != end;
+       ++it, ++count) {
     const std::string name = (*it)[1];
     EXPECT_NE(docs.find("`" + name), std::string::npos) << name << " is not in docs/operations.md";
   }

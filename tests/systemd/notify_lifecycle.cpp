@@ -26,7 +26,8 @@ std::vector<Clock::time_point> watch_pings(NotifiedRun& run, Clock::time_point s
   std::vector<Clock::time_point> pings{since};
   const auto deadline = since + window;
   while (Clock::now() < deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     auto m = run.socket->receive(std::max(left, 1ms));
     if (!m) continue;
     run.seen.push_back(*m);
@@ -67,16 +68,18 @@ void check_lifecycle(NotifiedRun& run, std::chrono::milliseconds ready_timeout,
                      const std::function<void()>& when_ready) {
   auto& child = *run.process;
   auto ready = wait_ready(run, ready_timeout);
-  ASSERT_TRUE(ready) << "no READY=1 within " << ready_timeout.count() << " ms (or it exited); received:\n"
-                     << describe(run.seen) << "stderr:\n" << child.output(Stream::Stderr);
+  ASSERT_TRUE(ready) << "no READY=1 within " << ready_timeout.count()
+                     << " ms (or it exited); received:\n"
+                     << describe(run.seen) << "stderr:\n"
+                     << child.output(Stream::Stderr);
   if (when_ready) when_ready();
   if (::testing::Test::HasFatalFailure()) return;
 
   const auto pings = watch_pings(run, ready->at, kWatchWindow);
   std::chrono::milliseconds longest{0};
   for (size_t i = 1; i < pings.size(); ++i)
-    longest = std::max(longest, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    pings[i] - pings[i - 1]));
+    longest = std::max(
+        longest, std::chrono::duration_cast<std::chrono::milliseconds>(pings[i] - pings[i - 1]));
   const size_t count = pings.size() - 1;
   const size_t expected = kWatchWindow / (kWatchdog / 2);  // one every WatchdogSec/2
   EXPECT_GE(count, expected / 2) << "too few WATCHDOG=1; received:\n" << describe(run.seen);

@@ -83,7 +83,8 @@ std::optional<NotifyMessage> NotifySocket::wait_for(std::string_view assignment,
                                                     std::vector<NotifyMessage>& seen) {
   const auto deadline = Clock::now() + timeout;
   while (true) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) return std::nullopt;
     auto m = receive(left);
     if (!m) return std::nullopt;

@@ -23,8 +23,8 @@ using testsupport::TempDir;
 TEST(SystemdNotify, RelayIsReadyWhenServingPingsAndStopsCleanly) {
   TempDir dir("hallcast-notify");
   const auto config = testsupport::write_test_config(dir);
-  auto run = start_notified(dir.str(), "hallcast-relay",
-                            {"--config", config, "--listen", "127.0.0.1:0"});
+  auto run =
+      start_notified(dir.str(), "hallcast-relay", {"--config", config, "--listen", "127.0.0.1:0"});
   check_lifecycle(run, 20s, [&] {
     // READY=1 must mean "serving": the port is bound and /healthz answers.
     static const std::regex listening(R"(^hallcast-relay listening on (\S+):(\d+)$)");
@@ -45,8 +45,8 @@ TEST(SystemdNotify, RelayExits78OnBrokenConfigWithoutReady) {
 TEST(SystemdNotify, StreamerIsReadyWhenPlayingPingsAndStopsCleanly) {
   TempDir dir("hallcast-notify");
   const auto config = testsupport::write_test_config(dir);
-  auto run = start_notified(dir.str(), "hallcast-streamer",
-                            {"--config", config, "--hall", "hoi-truong"});
+  auto run =
+      start_notified(dir.str(), "hallcast-streamer", {"--config", config, "--hall", "hoi-truong"});
   check_lifecycle(run, 30s);
 }
 
@@ -89,16 +89,16 @@ TEST(SystemdNotify, DisplayIsReadyWhenShowingPingsAndStopsCleanly) {
   TempDir dir("hallcast-notify");
   Xvfb x;
   testsupport::TestConfig options;
-  options.extra = "\n[[displays]]\nid = \"san-khau\"\nname = \"Màn hình sân khấu\"\n"
-                  "hall = \"hoi-truong\"\ninput = \"srt\"\nsrt_url = \"srt://127.0.0.1:" +
-                  std::to_string(free_port(SOCK_DGRAM)) +
-                  "\"\nfallback_to_relay = false\nvideo_sink = \"ximagesink\"\n";
+  options.extra =
+      "\n[[displays]]\nid = \"san-khau\"\nname = \"Màn hình sân khấu\"\n"
+      "hall = \"hoi-truong\"\ninput = \"srt\"\nsrt_url = \"srt://127.0.0.1:" +
+      std::to_string(free_port(SOCK_DGRAM)) +
+      "\"\nfallback_to_relay = false\nvideo_sink = \"ximagesink\"\n";
   const auto config = testsupport::write_test_config(dir, options);
-  auto run = start_notified(dir.str(), "hallcast-display",
-                            {"--config", config, "--screen", "san-khau"},
-                            {{"DISPLAY", x.display},
-                             {"HALLCAST_OUTPUTS_RELAY_URL",
-                              "ws://127.0.0.1:" + std::to_string(free_port(SOCK_STREAM))}});
+  auto run = start_notified(
+      dir.str(), "hallcast-display", {"--config", config, "--screen", "san-khau"},
+      {{"DISPLAY", x.display},
+       {"HALLCAST_OUTPUTS_RELAY_URL", "ws://127.0.0.1:" + std::to_string(free_port(SOCK_STREAM))}});
   check_lifecycle(run, 30s, [&] {
     // READY=1 must mean "showing something": a window is on the X screen.
     testsupport::SpawnOptions o;
@@ -107,7 +107,8 @@ TEST(SystemdNotify, DisplayIsReadyWhenShowingPingsAndStopsCleanly) {
     testsupport::ChildProcess xwininfo("/usr/bin/xwininfo", std::move(o));
     ASSERT_TRUE(xwininfo.wait(10s).exited);
     EXPECT_TRUE(xwininfo.wait_for_line(R"(^\s*[1-9][0-9]* child)", 1s))
-        << "no window on the screen after READY=1:\n" << xwininfo.output(Stream::Stdout);
+        << "no window on the screen after READY=1:\n"
+        << xwininfo.output(Stream::Stdout);
   });
 }
 

@@ -76,8 +76,8 @@ class InstalledTree : public ::testing::Test {
     prefix_ = new testsupport::TempDir("hallcast-install");
     fs::create_directories(prefix_->path() / "xdg-runtime");
     fs::permissions(prefix_->path() / "xdg-runtime", fs::perms::owner_all);
-    install_ = run(HALLCAST_CMAKE_COMMAND, {"--install", HALLCAST_BUILD_DIR, "--prefix",
-                                           prefix_->str()});
+    install_ =
+        run(HALLCAST_CMAKE_COMMAND, {"--install", HALLCAST_BUILD_DIR, "--prefix", prefix_->str()});
   }
   static void TearDownTestSuite() {
     delete prefix_;
@@ -91,7 +91,8 @@ class InstalledTree : public ::testing::Test {
   }
   static fs::path instance_path(const Unit& u) { return unit_path(u).parent_path() / u.instance; }
   static std::map<std::string, std::string> analyze_env() {
-    return {{"XDG_RUNTIME_DIR", (prefix() / "xdg-runtime").string()}, {"SYSTEMD_PAGER", ""},
+    return {{"XDG_RUNTIME_DIR", (prefix() / "xdg-runtime").string()},
+            {"SYSTEMD_PAGER", ""},
             {"SYSTEMD_COLORS", "0"}};
   }
 
@@ -169,14 +170,14 @@ TEST_F(InstalledTree, SecurityExposureAtOrBelowRecorded) {
     if (u.binary.empty()) continue;  // targets run nothing
     std::vector<std::string> args;
     if (u.user) args.push_back("--user");
-    args.insert(args.end(), {"security", "--offline=yes", "--no-pager",
-                             instance_path(u).string()});
+    args.insert(args.end(), {"security", "--offline=yes", "--no-pager", instance_path(u).string()});
     const auto r = run(HALLCAST_SYSTEMD_ANALYZE, args, analyze_env());
     std::smatch m;
     ASSERT_TRUE(std::regex_search(r.out, m, overall)) << r.out;
     const double score = std::stod(m[1].str());
     EXPECT_LE(score, u.max_exposure)
-        << (u.user ? "user " : "") << u.instance << " got less hardened:\n" << r.out;
+        << (u.user ? "user " : "") << u.instance << " got less hardened:\n"
+        << r.out;
     std::printf("exposure %s%s: %.1f\n", u.user ? "(user) " : "", u.instance.c_str(), score);
   }
 }

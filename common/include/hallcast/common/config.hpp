@@ -76,15 +76,15 @@ struct Source {
   std::string id;
   std::string label;
   SourceKind kind = SourceKind::Test;
-  std::string hall;       // the hall whose streamer owns this source
-  std::string pattern;    // test: videotestsrc pattern name ("smpte", "ball", ...)
-  std::string device;     // v4l2: "/dev/video0"
-  std::string uri;        // rtsp: "rtsp://..."; srt: "srt://host:port"
+  std::string hall;                 // the hall whose streamer owns this source
+  std::string pattern;              // test: videotestsrc pattern name ("smpte", "ball", ...)
+  std::string device;               // v4l2: "/dev/video0"
+  std::string uri;                  // rtsp: "rtsp://..."; srt: "srt://host:port"
   std::string srt_mode = "caller";  // srt: caller | listener
-  std::string path;       // file / image
-  int latency_ms = 200;   // rtsp / srt receive latency
-  bool audio = true;      // the source carries audio (test: a tone)
-  double audio_freq = 440.0;  // test tone frequency
+  std::string path;                 // file / image
+  int latency_ms = 200;             // rtsp / srt receive latency
+  bool audio = true;                // the source carries audio (test: a tone)
+  double audio_freq = 440.0;        // test tone frequency
   Location where;
 };
 
@@ -106,15 +106,15 @@ struct Slate {
 };
 
 struct Watchdog {
-  int timeout_ms = 800;         // a source silent this long is lost
-  bool auto_return = true;      // return to a recovered on-air source by itself
-  int steady_ms = 2000;         // delivering steadily this long = recovered
-  int retry_initial_ms = 500;   // back-off for restarting a lost source
+  int timeout_ms = 800;        // a source silent this long is lost
+  bool auto_return = true;     // return to a recovered on-air source by itself
+  int steady_ms = 2000;        // delivering steadily this long = recovered
+  int retry_initial_ms = 500;  // back-off for restarting a lost source
   int retry_max_ms = 10000;
 };
 
 struct Outputs {
-  std::string relay_url;       // "ws://host:port" of the relay; empty = do not publish
+  std::string relay_url;  // "ws://host:port" of the relay; empty = do not publish
   int srt_latency_ms = 40;
   std::string srt_passphrase;  // empty = unencrypted
 };
@@ -123,15 +123,15 @@ struct Relay {
   std::string listen = "127.0.0.1:8080";
   std::string tls_cert;
   std::string tls_key;
-  std::vector<std::string> allowed_origins;  // for control and publish; empty = same host only
-  std::string web_root;                      // empty = installed or source-tree web/
+  std::vector<std::string> allowed_origins;     // for control and publish; empty = same host only
+  std::string web_root;                         // empty = installed or source-tree web/
   std::string state_dir = "/var/lib/hallcast";  // caption logs
   int max_connections = 10000;
   int max_connections_per_address = 64;
   int max_control_message_bytes = 16 * 1024;
   int max_media_message_bytes = 8 * 1024 * 1024;
-  int viewer_backlog_ms = 3000;       // a viewer further behind skips to the next keyframe
-  int lag_disconnect_ms = 15000;      // behind this long in total: disconnected
+  int viewer_backlog_ms = 3000;   // a viewer further behind skips to the next keyframe
+  int lag_disconnect_ms = 15000;  // behind this long in total: disconnected
   int ping_interval_s = 10;
   int header_timeout_s = 5;
   std::string publisher_policy = "reject";  // reject | takeover
@@ -140,8 +140,8 @@ struct Relay {
 
 // One role's secret. Exactly one of the three is set in a valid config.
 struct TokenSource {
-  std::string file;  // path to a file holding the token
-  std::string env;   // name of an environment variable holding it
+  std::string file;          // path to a file holding the token
+  std::string env;           // name of an environment variable holding it
   std::string inline_value;  // only when event.dev = true
 };
 
@@ -161,12 +161,12 @@ struct Display {
   std::string id;
   std::string name;
   std::string hall;
-  std::string input = "srt";     // srt | relay
-  std::string srt_url;           // default: srt://<hall srt_listen>
+  std::string input = "srt";  // srt | relay
+  std::string srt_url;        // default: srt://<hall srt_listen>
   bool fallback_to_relay = true;
   std::vector<std::string> overlays = {"captions", "title"};  // + "clock", "event"
   double font_scale = 1.0;
-  double safe_area = 0.05;       // fraction of width/height kept clear at each edge
+  double safe_area = 0.05;          // fraction of width/height kept clear at each edge
   std::string video_sink = "auto";  // auto | ximagesink | glimagesink | kmssink | ...
   Location where;
 };

@@ -7,7 +7,7 @@
 
 namespace hallcast::notify {
 
-void ready();                       // READY=1, once the process is actually serving
+void ready();                        // READY=1, once the process is actually serving
 void status(std::string_view text);  // STATUS=<text>, a short human summary
 void stopping();                     // STOPPING=1, on SIGTERM before tearing down
 void watchdog();                     // WATCHDOG=1

@@ -5,10 +5,10 @@
 
 namespace hallcast::display::limits {
 
-inline constexpr int kLossTimeoutMs = 1000;       // no frame this long: the stream is lost
-inline constexpr int kConnectTimeoutMs = 5000;    // a new input without a first frame this long
-inline constexpr int kSelectTickMs = 100;         // how often the player re-checks its inputs
-inline constexpr int kRetryInitialMs = 500;       // reconnect back-off (stream and relay)
+inline constexpr int kLossTimeoutMs = 1000;     // no frame this long: the stream is lost
+inline constexpr int kConnectTimeoutMs = 5000;  // a new input without a first frame this long
+inline constexpr int kSelectTickMs = 100;       // how often the player re-checks its inputs
+inline constexpr int kRetryInitialMs = 500;     // reconnect back-off (stream and relay)
 inline constexpr int kRetryMaxMs = 10000;
 inline constexpr int kFallbackAfterMs = 3000;     // SRT silent this long: play from the relay
 inline constexpr int kSrtSteadyMs = 2000;         // SRT delivering this long: leave the relay
@@ -23,6 +23,6 @@ inline constexpr int kCaptionPageMinMs = 2500;    // each page of a long final c
 inline constexpr int kCaptionPageMsPerChar = 45;  // reading time per code point on a page
 inline constexpr int kTitleFadeMs = 300;
 inline constexpr int kFadeTickMs = 40;
-inline constexpr int kQueueMaxBuffers = 2;        // leaky queue before the selector
+inline constexpr int kQueueMaxBuffers = 2;  // leaky queue before the selector
 
 }  // namespace hallcast::display::limits

@@ -22,7 +22,7 @@ struct OverlayGeometry {
   int margin_x = 0, margin_y = 0;  // safe area
   int caption_px = 0, title_px = 0, lower_name_px = 0, corner_px = 0;
   int standby_event_px = 0, standby_session_px = 0, standby_clock_px = 0;
-  int caption_cols = 40;           // code points per caption line
+  int caption_cols = 40;  // code points per caption line
 };
 OverlayGeometry make_geometry(int width, int height, double font_scale, double safe_area);
 
@@ -48,9 +48,9 @@ class Overlays {
  private:
   struct Layer {
     GstElement* element = nullptr;
-    std::string plain;   // the literal text on screen
-    int alpha = 0;       // 0..255, current
-    int target = 0;      // 0 or 255
+    std::string plain;  // the literal text on screen
+    int alpha = 0;      // 0..255, current
+    int target = 0;     // 0 or 255
   };
   void init_layer(Layer& layer, const char* name, const char* font, int px, const char* valign,
                   const char* halign, bool shaded);

@@ -31,9 +31,9 @@ const char* to_string(Showing s);
 
 struct PlayerOptions {
   VideoFormat format;
-  uintptr_t window = 0;          // X11 window to draw into (0 = the sink's own output)
-  std::string sink = "auto";     // display.video_sink
-  bool x11 = false;              // an X display is available
+  uintptr_t window = 0;       // X11 window to draw into (0 = the sink's own output)
+  std::string sink = "auto";  // display.video_sink
+  bool x11 = false;           // an X display is available
 };
 
 class Player {
@@ -84,11 +84,11 @@ class Player {
   std::unique_ptr<Receiver> srt_, relay_;
   Backoff srt_backoff_, relay_backoff_;
   int64_t srt_retry_at_us_ = 0, relay_retry_at_us_ = 0;
-  int64_t srt_bad_since_us_ = 0;     // SRT not delivering since (0 = delivering)
-  int64_t srt_good_since_us_ = 0;    // SRT delivering since (0 = not)
-  int64_t relay_media_us_ = 0;       // last media frame from the relay
+  int64_t srt_bad_since_us_ = 0;   // SRT not delivering since (0 = delivering)
+  int64_t srt_good_since_us_ = 0;  // SRT delivering since (0 = not)
+  int64_t relay_media_us_ = 0;     // last media frame from the relay
   MediaCache cache_;
-  uint32_t relay_generation_ = 0;    // init segment the relay receiver was fed
+  uint32_t relay_generation_ = 0;  // init segment the relay receiver was fed
   Showing showing_ = Showing::Nothing;
   bool failed_ = false;
 };

@@ -59,7 +59,7 @@ class Receiver {
   void attach_output_probe();
 
   InputKind kind_;
-  GstElement* bin_;           // owned reference
+  GstElement* bin_;  // owned reference
   GstElement* appsrc_ = nullptr;
   GstElement* clocksync_ = nullptr;
   std::unique_ptr<PlayoutClock> playout_;  // used by the clocksync's streaming thread only

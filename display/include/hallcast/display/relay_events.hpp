@@ -21,8 +21,8 @@ struct CaptionEvent {
 
 struct TitleEvent {
   bool cleared = true;
-  std::string text;   // the session title
-  std::string name;   // speaker
+  std::string text;  // the session title
+  std::string name;  // speaker
   std::string role;
 };
 

@@ -17,15 +17,15 @@ struct RelayEndpoint {
 };
 
 struct ScreenSettings {
-  config::Display display;   // the [[displays]] entry (or a default one for the first hall)
+  config::Display display;  // the [[displays]] entry (or a default one for the first hall)
   std::string hall_name;
-  std::string srt_url;       // "" = no SRT input
+  std::string srt_url;  // "" = no SRT input
   int srt_latency_ms = 40;
   std::string srt_passphrase;
   std::optional<RelayEndpoint> relay;  // nullopt = no relay configured
-  bool play_srt = false;     // SRT is the primary input
-  bool play_relay = false;   // the relay is the primary input, or the fallback
-  std::string viewer_token;  // sent as a Bearer header when the relay asks for one
+  bool play_srt = false;               // SRT is the primary input
+  bool play_relay = false;             // the relay is the primary input, or the fallback
+  std::string viewer_token;            // sent as a Bearer header when the relay asks for one
   bool has_overlay(const std::string& name) const;
 };
 

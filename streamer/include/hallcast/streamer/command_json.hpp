@@ -11,6 +11,7 @@
 namespace hallcast::streamer {
 
 // nullopt with `error` set when the text is not acceptable.
-std::optional<nlohmann::json> parse_command(std::string_view text, size_t max_bytes, std::string& error);
+std::optional<nlohmann::json> parse_command(std::string_view text, size_t max_bytes,
+                                            std::string& error);
 
 }  // namespace hallcast::streamer

@@ -55,8 +55,8 @@ class Fmp4Muxer {
   std::vector<uint8_t> video_cfg_, audio_cfg_;
   int width_ = 0, height_ = 0, rate_ = 0, channels_ = 0;
   bool open_ = false;
-  bool started_ = false;  // first keyframe written
-  int64_t base_us_ = 0;   // PTS of the first keyframe: media time zero
+  bool started_ = false;          // first keyframe written
+  int64_t base_us_ = 0;           // PTS of the first keyframe: media time zero
   std::vector<uint8_t> pending_;  // bytes written by the muxer since the last take
   uint64_t fragments_ = 0;
   uint64_t dropped_ = 0;

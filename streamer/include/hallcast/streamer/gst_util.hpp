@@ -33,6 +33,8 @@ inline GstPtr<GstElement> child(GstElement* bin, const std::string& name) {
   return GstPtr<GstElement>(gst_bin_get_by_name(GST_BIN(bin), name.c_str()));
 }
 
-inline std::string to_std(const gchar* s) { return s ? std::string(s) : std::string(); }
+inline std::string to_std(const gchar* s) {
+  return s ? std::string(s) : std::string();
+}
 
 }  // namespace hallcast::streamer

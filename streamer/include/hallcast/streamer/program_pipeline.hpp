@@ -29,8 +29,8 @@ namespace hallcast::streamer {
 struct ProgramOptions {
   ProgramFormat format;
   config::Program program;
-  std::string slate_image;       // optional picture under the slate text
-  std::string srt_listen;        // "HOST:PORT"; empty = no SRT output
+  std::string slate_image;  // optional picture under the slate text
+  std::string srt_listen;   // "HOST:PORT"; empty = no SRT output
   int srt_latency_ms = 40;
   std::string srt_passphrase;
   // One entry per source, in pad order: whether it has audio.

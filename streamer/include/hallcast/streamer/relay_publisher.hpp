@@ -33,7 +33,7 @@ namespace hallcast::streamer {
 class RelayPublisher {
  public:
   struct Options {
-    std::string url;    // ws://host:port[/path]
+    std::string url;  // ws://host:port[/path]
     std::string hall;
     std::string token;  // publisher token (never logged)
   };

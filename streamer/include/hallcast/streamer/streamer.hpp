@@ -27,10 +27,10 @@ enum class Health { Starting, Ok, Lost, Retrying };
 std::string_view to_string(Health h);
 
 struct StreamerCallbacks {
-  Fmp4Muxer::Output on_media;                              // streaming thread
-  std::function<void(const nlohmann::json&)> on_state;     // main loop, after every change
-  std::function<void()> on_playing;                        // main loop, once
-  std::function<void(const std::string&)> on_fatal;        // main loop: the program failed
+  Fmp4Muxer::Output on_media;                           // streaming thread
+  std::function<void(const nlohmann::json&)> on_state;  // main loop, after every change
+  std::function<void()> on_playing;                     // main loop, once
+  std::function<void(const std::string&)> on_fatal;     // main loop: the program failed
 };
 
 class Streamer {
@@ -65,7 +65,7 @@ class Streamer {
     int64_t steady_since_us = 0;  // delivering continuously since
     int64_t next_retry_us = 0;    // restart due (0 = none)
     int retry_ms = 0;
-    bool hidden = false;          // lost past hold_ms: slate shows in its place
+    bool hidden = false;             // lost past hold_ms: slate shows in its place
     bool awaiting_operator = false;  // recovered, but auto_return is off
     bool restart_pending = false;    // errored: stop on the next tick
   };
@@ -112,8 +112,8 @@ class Streamer {
   std::string program_;
   std::string preview_;
   Layout layout_;
-  bool slate_on_ = false;        // operator's slate
-  std::string slate_message_;    // operator's text (empty = config text)
+  bool slate_on_ = false;      // operator's slate
+  std::string slate_message_;  // operator's text (empty = config text)
   std::string burn_title_, burn_caption_;
   Fade fade_;
   guint fade_timer_ = 0;
