@@ -19,6 +19,7 @@ cleanup() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   echo "demo stopped; logs were in $run_dir"
+  exit 0
 }
 trap cleanup INT TERM EXIT
 
@@ -70,3 +71,4 @@ Logs: $run_dir      Ctrl-C to stop.
 MSG
 wait -n "${pids[@]}" || true
 echo "a process exited; stopping the demo (see $run_dir)"
+cleanup
