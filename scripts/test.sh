@@ -39,6 +39,8 @@ nice ninja -C "$build" -j "$jobs"
 if [[ " ${cmake_args[*]} " == *" -DHALLCAST_SANITIZE=ON "* ]]; then
   # Defaults only: options already in the environment win.
   export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
+  # One-time allocations inside system libraries (GLib's constructor, fontconfig's cache).
+  export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$root/scripts/lsan.supp:fast_unwind_on_malloc=0}"
   export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 fi
 ctest --test-dir "$build" --output-on-failure -j2 --timeout 300 "${ctest_args[@]}"
