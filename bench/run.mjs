@@ -3,6 +3,7 @@
 // run's JSON and a summary table (docs/performance.md explains both).
 //
 //   node bench/run.mjs [--repeats 2] [--servers relay,peer] [--bin-dir build/bin] [--out-dir DIR] [--smoke]
+//                      [--steps 250,500,...] [--baseline-relay PATH (for the server relay-baseline)]
 //   node bench/run.mjs --report-only A/runs.json[,B/runs.json]
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,6 +26,7 @@ const { values: opt } = parseArgs({
     fps: { type: 'string', default: '30' },
     gop: { type: 'string', default: '60' },
     smoke: { type: 'boolean', default: false },
+    'baseline-relay': { type: 'string' },  // the relay-baseline server's binary
     'report-only': { type: 'string' },  // a runs.json: print its report again, run nothing
   },
 });
@@ -37,8 +39,10 @@ function loadgenArgs(port, pid) {
   const common = ['--port', String(port), '--hall', HALL, '--server-pid', String(pid),
     '--bitrate-kbps', opt['bitrate-kbps'], '--fps', opt.fps];
   if (opt.smoke) {
-    return [...common, '--steps', '5,10', '--must-reach', '10', '--warmup-ms', '500', '--window-ms', '1500',
-      '--join-at', '5', '--joiners', '3', '--slow-viewers', '20', '--slow-window-ms', '1500'];
+    // Enough viewers that the server's CPU in a window is several /proc clock ticks (10 ms):
+    // the relay needs ≈ 0.1 core·s per delivered Gbit/s.
+    return [...common, '--steps', '50,100', '--must-reach', '100', '--warmup-ms', '500', '--window-ms', '2000',
+      '--join-at', '50', '--joiners', '3', '--slow-viewers', '20', '--slow-window-ms', '1500'];
   }
   return [...common, '--steps', opt.steps, '--must-reach', '2000', '--join-at', '500', '--joiners', '20',
     '--slow-viewers', '1000', '--slow-fraction', '0.05'];
@@ -48,7 +52,7 @@ async function runOne(kind, repeat) {
   const tokens = makeTokens();
   const started = new Date().toISOString();
   process.stderr.write(`== ${kind} (repeat ${repeat + 1}) at ${started}\n`);
-  const server = await startServer(kind, { binDir: opt['bin-dir'], repoDir, tokens });
+  const server = await startServer(kind, { binDir: opt['bin-dir'], repoDir, tokens, baselineRelay: opt['baseline-relay'] });
   let source, load;
   try {
     source = start('source', path.join(opt['bin-dir'], 'hallcast-bench-source'),

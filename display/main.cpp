@@ -11,10 +11,15 @@ int main(int argc, char** argv) {
         cli.add_option("--screen", options.screen_id, "Screen id from [[displays]]");
         cli.add_option("--screenshot", options.screenshot_path,
                        "Test hook: on SIGUSR1 write the rendered frame (PNG) and FILE.json");
+        cli.add_option("--measure-latency", options.measure_latency_path,
+                       "Bench/diagnostic: write the capture-to-render latency of every stamped "
+                       "frame to FILE as JSON lines (docs/latency.md)");
       },
       [&](const hallcast::config::Config& cfg) {
         return hallcast::display::run_display(cfg, options);
       },
+      // At most the viewer token (only when the relay requires one).
+      hallcast::config::Roles{.publisher = false, .operator_ = false, .captioner = false},
   };
   return hallcast::app::main(argc, argv, program);
 }

@@ -61,21 +61,20 @@ level = "warn"
 }
 
 // Returns { proc, port, pid, cleanup }.
-export async function startServer(kind, { binDir, repoDir, tokens }) {
+// kind: relay | relay-baseline (another relay binary, e.g. the code before a change, run with
+// the same config: --baseline-relay PATH) | peer.
+export async function startServer(kind, { binDir, repoDir, tokens, baselineRelay }) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `hallcast-bench-${kind}-`));
   const cleanup = () => fs.rmSync(tmp, { recursive: true, force: true });
   let proc, ready;
-  if (kind === 'relay' || kind === 'relay-fdlimit') {
+  if (kind === 'relay' || kind === 'relay-baseline') {
     const stateDir = path.join(tmp, 'state');
     fs.mkdirSync(stateDir);
     const config = path.join(tmp, 'bench.toml');
     fs.writeFileSync(config, relayConfig(stateDir, tokens));
-    const relay = [path.join(binDir, 'hallcast-relay'), '--config', config, '--listen', '127.0.0.1:0'];
-    // relay-fdlimit: the same relay with RLIMIT_NOFILE equal to its fd_limit_per_thread
-    // (max_connections + 64), so libwebsockets keeps its O(1) fd lookup (docs/performance.md).
-    proc = kind === 'relay'
-      ? start(kind, relay[0], relay.slice(1))
-      : start(kind, '/bin/sh', ['-c', `ulimit -n ${MAX_CONNECTIONS + 64} && exec "$0" "$@"`, ...relay]);
+    const bin = kind === 'relay' ? path.join(binDir, 'hallcast-relay') : baselineRelay;
+    if (!bin) throw new Error('relay-baseline needs --baseline-relay PATH');
+    proc = start(kind, bin, ['--config', config, '--listen', '127.0.0.1:0']);
     ready = /hallcast-relay listening on ([\d.]+):(\d+)/;
   } else if (kind === 'peer') {
     proc = start('peer', process.execPath, [path.join(repoDir, 'bench/peer/server.mjs'), '--listen', '127.0.0.1:0', '--hall', HALL], {
@@ -83,7 +82,7 @@ export async function startServer(kind, { binDir, repoDir, tokens }) {
     });
     ready = /hallcast-peer listening on ([\d.]+):(\d+)/;
   } else {
-    throw new Error(`unknown server "${kind}" (relay, relay-fdlimit or peer)`);
+    throw new Error(`unknown server "${kind}" (relay, relay-baseline or peer)`);
   }
   try {
     const m = await waitForLine(proc, ready, STARTUP_MS);

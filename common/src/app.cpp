@@ -37,7 +37,7 @@ int main(int argc, char** argv, const Program& program) {
   }
 
   try {
-    config::Config cfg = config::load(opts.config_path);
+    config::Config cfg = config::load(opts.config_path, program.roles);
     if (opts.check_config) {
       std::cout << opts.config_path << ": valid\n";
       return limits::kExitOk;

@@ -149,6 +149,10 @@ void read_document(Context& ctx, const toml::table& doc, Config& cfg) {
 }  // namespace
 
 Config load(const std::string& path) {
+  return load(path, Roles{});
+}
+
+Config load(const std::string& path, const Roles& roles) {
   Context ctx;
   ctx.file = path;
   ctx.base_dir = std::filesystem::absolute(path).parent_path().string();
@@ -171,7 +175,7 @@ Config load(const std::string& path) {
   cfg.path = path;
   read_document(ctx, doc, cfg);
   detail::validate(ctx, cfg);
-  detail::resolve_tokens(ctx, cfg);
+  detail::resolve_tokens(ctx, cfg, roles);
   if (!ctx.problems.empty()) fail(ctx);
   return cfg;
 }

@@ -239,11 +239,16 @@ void TableReader::str_list(const std::string& key, std::vector<std::string>& out
   if (ok) out = std::move(result);
 }
 
-void TableReader::file_path(const std::string& key, std::string& out) {
+void TableReader::file_path(const std::string& key, std::string& out, bool credentials) {
   std::string value;
   str(key, value);
   const toml::node* n = table_.get(key);
   if (n == nullptr || value.empty()) return;
+  if (credentials && (value.starts_with("$CREDENTIALS_DIRECTORY/") ||
+                      value.starts_with("${CREDENTIALS_DIRECTORY}/"))) {
+    out = value;
+    return;
+  }
   fs::path p(value);
   if (p.is_relative()) {
     const fs::path base = from_env(*n) ? fs::current_path() : fs::path(ctx_.base_dir);

@@ -50,8 +50,9 @@ class TableReader {
   void str_list(const std::string& key, std::vector<std::string>& out,
                 const Check<std::string>& check = {});
   // A file path: relative paths resolve against the config file's directory (or, for values
-  // from the environment, the working directory).
-  void file_path(const std::string& key, std::string& out);
+  // from the environment, the working directory). With `credentials`, a path starting with
+  // $CREDENTIALS_DIRECTORY/ is kept as written, to be expanded when the file is read.
+  void file_path(const std::string& key, std::string& out, bool credentials = false);
   // An offset date-time; sets `text` to its ISO 8601 form.
   void time(const std::string& key, TimePoint& out, std::string& text);
 

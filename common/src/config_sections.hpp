@@ -27,6 +27,6 @@ const std::vector<std::string>& single_tables();
 
 // Checks across parts: duplicate ids, references, schedule overlaps; then reads the tokens.
 void validate(Context& ctx, Config& cfg);
-void resolve_tokens(Context& ctx, Config& cfg);
+void resolve_tokens(Context& ctx, Config& cfg, const Roles& roles);
 
 }  // namespace hallcast::config::detail

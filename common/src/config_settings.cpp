@@ -98,7 +98,7 @@ void read_relay(TableReader& root, Relay& out) {
 void read_auth(TableReader& root, Auth& out) {
   auto role = [&](TableReader& auth, const std::string& name, TokenSource& ts) {
     with_table(auth, name, [&](TableReader& r) {
-      r.file_path("token_file", ts.file);
+      r.file_path("token_file", ts.file, /*credentials=*/true);
       r.str("token_env", ts.env, false, [](const std::string& v) -> std::string {
         static const std::string ok =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_";

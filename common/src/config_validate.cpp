@@ -1,14 +1,8 @@
-// Checks across the parts of a config (ids, references, the schedule) and token resolution.
+// Checks across the parts of a config (ids, references, the schedule).
 #include <algorithm>
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "config_sections.hpp"
-#include "hallcast/common/limits.hpp"
 
 namespace hallcast::config::detail {
 
@@ -112,62 +106,6 @@ void check_sources_and_displays(Context& ctx, const Config& cfg) {
   }
 }
 
-// One role's token: returns it, or "" after recording why not.
-std::string read_token(Context& ctx, const Event& event, const std::string& role,
-                       const TokenSource& ts) {
-  const std::string path = "auth." + role;
-  const int set = !ts.file.empty() + !ts.env.empty() + !ts.inline_value.empty();
-  if (set != 1) {
-    Location at = ctx.at(path);
-    if (at.line == 0) at = Location{ctx.file, 1, 1};
-    ctx.add(at, path + ": set exactly one of token_file, token_env or token");
-    return "";
-  }
-  if (!ts.inline_value.empty()) {
-    if (!event.dev) {
-      ctx.add(ctx.at(path + ".token"), path +
-                                           ".token: inline tokens are only allowed when "
-                                           "event.dev = true; use token_file or token_env");
-      return "";
-    }
-    return ts.inline_value;
-  }
-  if (!ts.env.empty()) {
-    const char* v = std::getenv(ts.env.c_str());
-    if (v == nullptr || *v == '\0') {
-      ctx.add(ctx.at(path + ".token_env"),
-              path + ".token_env: environment variable " + ts.env + " is not set or empty");
-      return "";
-    }
-    return v;
-  }
-  const Location& at = ctx.at(path + ".token_file");
-  std::error_code ec;
-  const bool regular = std::filesystem::is_regular_file(ts.file, ec);
-  std::ifstream in(ts.file, std::ios::binary);
-  if (!regular || !in) {
-    const std::string why = ec        ? ec.message()
-                            : regular ? std::strerror(errno)
-                                      : "not a regular file";
-    ctx.add(at, path + ".token_file: cannot read " + ts.file + ": " + why);
-    return "";
-  }
-  // Read one byte past the limit, to tell "too large" without reading a huge file.
-  std::string token(limits::kMaxTokenBytes + 1, '\0');
-  in.read(token.data(), static_cast<std::streamsize>(token.size()));
-  token.resize(static_cast<size_t>(in.gcount()));
-  if (token.size() > limits::kMaxTokenBytes) {
-    ctx.add(at, path + ".token_file: " + ts.file + " is larger than " +
-                    std::to_string(limits::kMaxTokenBytes) + " bytes");
-    return "";
-  }
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) {
-    token.pop_back();
-  }
-  if (token.empty()) ctx.add(at, path + ".token_file: " + ts.file + " is empty");
-  return token;
-}
-
 }  // namespace
 
 void validate(Context& ctx, Config& cfg) {
@@ -177,18 +115,6 @@ void validate(Context& ctx, Config& cfg) {
   check_unique(ctx, cfg.displays, "displays", "display");
   check_schedule(ctx, cfg);
   check_sources_and_displays(ctx, cfg);
-}
-
-void resolve_tokens(Context& ctx, Config& cfg) {
-  Auth& auth = cfg.auth;
-  auth.publisher_token = read_token(ctx, cfg.event, "publisher", auth.publisher);
-  auth.operator_token = read_token(ctx, cfg.event, "operator", auth.operator_);
-  auth.captioner_token = read_token(ctx, cfg.event, "captioner", auth.captioner);
-  const TokenSource& v = auth.viewer;
-  const bool viewer_set = !v.file.empty() || !v.env.empty() || !v.inline_value.empty();
-  if (cfg.relay.viewer_token_required || viewer_set) {
-    auth.viewer_token = read_token(ctx, cfg.event, "viewer", auth.viewer);
-  }
 }
 
 }  // namespace hallcast::config::detail

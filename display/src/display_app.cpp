@@ -13,6 +13,7 @@
 #include "hallcast/common/logging.hpp"
 #include "hallcast/common/notify.hpp"
 #include "hallcast/display/gst_log.hpp"
+#include "hallcast/display/latency_meter.hpp"
 #include "hallcast/display/limits.hpp"
 #include "hallcast/display/player.hpp"
 #include "hallcast/display/relay_client.hpp"
@@ -47,6 +48,8 @@ class App {
 
   int run() {
     loop_ = g_main_loop_new(nullptr, FALSE);
+    if (!options_.measure_latency_path.empty())
+      meter_ = std::make_unique<LatencyMeter>(options_.measure_latency_path);
     open_output();
     make_player();
     if (screen_.relay) start_relay();
@@ -65,6 +68,7 @@ class App {
     if (relay_) relay_->stop();
     relay_.reset();
     player_.reset();
+    if (meter_) meter_->finish();
     window_.reset();
     g_main_loop_unref(loop_);
     log()->info("stopped");
@@ -94,11 +98,14 @@ class App {
     player_ = std::make_unique<Player>(cfg_, screen_, options_player_);
     player_->on_showing = [this](Showing s) {
       announce(std::string("showing ") + to_string(s));
+      if (meter_)
+        meter_->set_input(s == Showing::Srt ? "srt" : s == Showing::Relay ? "relay" : "standby");
       notify::status(std::string("showing ") + to_string(s));
       if (!ready_) notify::ready();
       ready_ = true;
     };
     player_->start();
+    if (meter_) meter_->attach(player_->video_sink());
     if (last_title_) player_->overlays().set_title(*last_title_);
   }
 
@@ -223,6 +230,7 @@ class App {
   PlayerOptions options_player_;
   GMainLoop* loop_ = nullptr;
   std::unique_ptr<X11Window> window_;
+  std::unique_ptr<LatencyMeter> meter_;  // outlives every player whose sink it probes
   std::unique_ptr<Player> player_;
   std::unique_ptr<RelayClient> relay_;
   std::optional<TitleEvent> last_title_;

@@ -55,6 +55,11 @@ bool FragmentRing::caught_up(const ViewerCursor& c) const {
   return c.next_seq >= next_seq_;
 }
 
+bool FragmentRing::only_newest_pending(const ViewerCursor& c) const {
+  return init_ && !ring_.empty() && c.init_generation == generation_ && c.behind_since_ms < 0 &&
+         c.next_seq + 1 == next_seq_;
+}
+
 void FragmentRing::skip_to_keyframe(ViewerCursor& c, int64_t now_ms) const {
   if (!last_key_seq_ || *last_key_seq_ <= c.next_seq) return;
   c.skipped_fragments += *last_key_seq_ - c.next_seq;

@@ -1,4 +1,6 @@
 // The HTTP side: health, metrics, state, WebVTT transcripts, static pages.
+#include <charconv>
+#include <cmath>
 #include <cstring>
 
 #include "hallcast/common/logging.hpp"
@@ -132,43 +134,176 @@ int http_writeable(lws* wsi, PerSession* pss) {
   return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
-std::string metrics_text(Hub& hub) {
-  const Metrics& m = hub.metrics();
+namespace {
+
+// A Prometheus label value: backslash, double quote and line feed escaped.
+std::string label_value(std::string_view v) {
   std::string out;
-  auto metric = [&](const char* name, const char* type, const char* help, uint64_t v,
-                    const std::string& labels = "") {
-    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
-           name + labels + " " + std::to_string(v) + "\n";
-  };
-  metric("hallcast_viewers", "gauge", "Connected live clients", hub.viewers());
-  metric("hallcast_connections", "gauge", "Open WebSocket connections", hub.connections());
-  metric("hallcast_bytes_out_total", "counter", "Bytes sent to WebSocket clients", m.bytes_out);
-  metric("hallcast_messages_out_total", "counter", "Messages sent to WebSocket clients",
-         m.messages_out);
-  metric("hallcast_fragments_in_total", "counter", "Media fragments received from publishers",
-         m.fragments_in);
-  metric("hallcast_bytes_in_total", "counter", "Media bytes received from publishers", m.bytes_in);
-  metric("hallcast_viewer_skips_total", "counter", "Times a slow viewer skipped to a keyframe",
-         m.skips);
-  metric("hallcast_skipped_fragments_total", "counter", "Fragments skipped by slow viewers",
-         m.skipped_fragments);
-  metric("hallcast_lag_disconnects_total", "counter", "Clients disconnected for lagging",
-         m.lag_disconnects);
-  metric("hallcast_auth_failures_total", "counter", "Failed authentication attempts",
-         m.auth_failures);
-  metric("hallcast_rejected_connections_total", "counter",
-         "Connections refused (caps, hall, origin)", m.rejected_connections);
-  metric("hallcast_protocol_errors_total", "counter", "Malformed or oversized messages",
-         m.protocol_errors);
-  metric("hallcast_captions_total", "counter", "Final captions accepted", m.captions);
-  metric("hallcast_commands_total", "counter", "Control commands received", m.commands);
-  out +=
-      "# HELP hallcast_publisher_connected Whether a hall's stream is live\n"
-      "# TYPE hallcast_publisher_connected gauge\n";
-  for (const auto& h : hub.halls())
-    out += "hallcast_publisher_connected{hall=\"" + h->id + "\"} " + (h->ring.live() ? "1" : "0") +
-           "\n";
+  for (char c : v) {
+    if (c == '\\' || c == '"')
+      out += {'\\', c};
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
+  }
   return out;
+}
+
+// Shortest text that reads back as the same double; Prometheus spells the infinities +Inf/-Inf.
+std::string number(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  if (v == std::floor(v) && std::fabs(v) < 9.0e15)  // counters: whole numbers, never 1e+15
+    return std::to_string(static_cast<int64_t>(v));
+  char buf[64];
+  auto r = std::fabs(v) >= 1e-6 ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed)
+                                : std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+// The text exposition format, one family (HELP, TYPE, samples) at a time.
+class Exposition {
+ public:
+  using Labels = std::vector<std::pair<std::string, std::string>>;
+  void family(const char* name, const char* type, const char* help) {
+    out_ += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+  }
+  void sample(const std::string& name, const Labels& labels, double value) {
+    out_ += name;
+    if (!labels.empty()) {
+      out_ += '{';
+      for (size_t i = 0; i < labels.size(); ++i)
+        out_ += (i ? "," : "") + labels[i].first + "=\"" + label_value(labels[i].second) + "\"";
+      out_ += '}';
+    }
+    out_ += " " + number(value) + "\n";
+  }
+  // A family with one unlabelled sample.
+  void single(const char* name, const char* type, const char* help, double value) {
+    family(name, type, help);
+    sample(name, {}, value);
+  }
+  // A family with one sample per hall.
+  template <typename F>
+  void per_hall(const Hub& hub, const char* name, const char* type, const char* help, F value) {
+    family(name, type, help);
+    for (const auto& h : hub.halls()) sample(name, {{"hall", h->id}}, value(*h));
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+void relay_totals(Exposition& e, Hub& hub) {
+  const Metrics& m = hub.metrics();
+  auto c = [&](const char* name, const char* help, uint64_t v) {
+    e.single(name, "counter", help, static_cast<double>(v));
+  };
+  e.single("hallcast_viewers", "gauge", "Connected live clients",
+           static_cast<double>(hub.viewers()));
+  e.single("hallcast_connections", "gauge", "Open WebSocket connections",
+           static_cast<double>(hub.connections()));
+  c("hallcast_bytes_out_total", "Bytes sent to WebSocket clients", m.bytes_out);
+  c("hallcast_messages_out_total", "Messages sent to WebSocket clients", m.messages_out);
+  c("hallcast_fragments_in_total", "Media fragments received from publishers", m.fragments_in);
+  c("hallcast_bytes_in_total", "Media bytes received from publishers", m.bytes_in);
+  c("hallcast_viewer_skips_total", "Times a slow viewer skipped to a keyframe", m.skips);
+  c("hallcast_skipped_fragments_total", "Fragments skipped by slow viewers", m.skipped_fragments);
+  c("hallcast_lag_disconnects_total", "Clients disconnected for lagging", m.lag_disconnects);
+  c("hallcast_auth_failures_total", "Failed authentication attempts", m.auth_failures);
+  c("hallcast_rejected_connections_total", "Connections refused (caps, hall, origin)",
+    m.rejected_connections);
+  c("hallcast_protocol_errors_total", "Malformed or oversized messages", m.protocol_errors);
+  c("hallcast_captions_total", "Final captions accepted", m.captions);
+  c("hallcast_commands_total", "Control commands received", m.commands);
+}
+
+// What each hall's streamer reports (its "stats"): gauges are 0 while it is away, counters keep
+// their last value so that they never go backwards.
+void streamer_health(Exposition& e, const Hub& hub) {
+  auto live = [](const Hall& h, const char* pointer) {
+    return h.publisher ? streamer_stat(h, pointer) : 0.0;
+  };
+  e.per_hall(hub, "hallcast_program_healthy", "gauge",
+             "1 while the program source delivers (program_health ok)",
+             [](const Hall& h) { return program_health(h) == "ok" ? 1.0 : 0.0; });
+  e.family("hallcast_program_source_info", "gauge",
+           "The program source and its health (ok, starting, held, slate, waiting, unknown)");
+  for (const auto& h : hub.halls()) {
+    const Json program = h->publisher ? h->state.value("program", Json()) : Json();
+    e.sample("hallcast_program_source_info",
+             {{"hall", h->id},
+              {"source", program.is_string() ? program.get<std::string>() : ""},
+              {"state", program_health(*h)}},
+             1);
+  }
+  e.family("hallcast_source_healthy", "gauge", "1 while a configured source delivers");
+  for (const auto& h : hub.halls())
+    for (const config::Source* s : hub.cfg().sources_of_hall(h->id))
+      e.sample("hallcast_source_healthy", {{"hall", h->id}, {"source", s->id}},
+               source_ok(*h, s->id) ? 1 : 0);
+  e.per_hall(hub, "hallcast_frames_encoded_total", "counter",
+             "Program video frames encoded by the hall's streamer",
+             [](const Hall& h) { return streamer_stat(h, "/frames_encoded"); });
+  e.family("hallcast_frames_dropped_total", "counter",
+           "Frames the hall's streamer lost, by stage (program, srt, relay)");
+  for (const auto& h : hub.halls())
+    for (const char* stage : {"program", "srt", "relay"})
+      e.sample("hallcast_frames_dropped_total", {{"hall", h->id}, {"stage", stage}},
+               streamer_stat(*h, (std::string("/dropped/") + stage).c_str()));
+  e.per_hall(hub, "hallcast_encode_fps", "gauge", "Program frames encoded per second",
+             [&](const Hall& h) { return live(h, "/fps"); });
+  e.per_hall(hub, "hallcast_srt_clients", "gauge", "SRT callers on the streamer's listener",
+             [&](const Hall& h) { return live(h, "/outputs/srt/clients"); });
+  e.per_hall(hub, "hallcast_publisher_queue_fragments", "gauge",
+             "Fragments waiting in the streamer for the relay",
+             [&](const Hall& h) { return live(h, "/outputs/relay/queue_fragments"); });
+}
+
+void hall_figures(Exposition& e, const Hub& hub) {
+  int64_t now = now_ms();
+  e.per_hall(hub, "hallcast_hall_viewers", "gauge", "Live clients of the hall",
+             [](const Hall& h) { return static_cast<double>(h.live_clients); });
+  e.per_hall(hub, "hallcast_hall_captions_total", "counter", "Final captions accepted in the hall",
+             [](const Hall& h) { return static_cast<double>(h.metrics.captions); });
+  e.per_hall(hub, "hallcast_hall_lag_disconnects_total", "counter",
+             "Clients of the hall disconnected for lagging",
+             [](const Hall& h) { return static_cast<double>(h.metrics.lag_disconnects); });
+  e.family("hallcast_caption_delay_seconds", "histogram",
+           "Final caption received to broadcast queued, caption log fsync included");
+  for (const auto& h : hub.halls()) {
+    const DelayHistogram& d = h->metrics.caption_delay;
+    for (size_t i = 0; i < DelayHistogram::kBounds.size(); ++i)
+      e.sample("hallcast_caption_delay_seconds_bucket",
+               {{"hall", h->id}, {"le", number(DelayHistogram::kBounds[i])}},
+               static_cast<double>(d.bucket(i)));
+    e.sample("hallcast_caption_delay_seconds_bucket", {{"hall", h->id}, {"le", "+Inf"}},
+             static_cast<double>(d.count()));
+    e.sample("hallcast_caption_delay_seconds_sum", {{"hall", h->id}}, d.sum());
+    e.sample("hallcast_caption_delay_seconds_count", {{"hall", h->id}},
+             static_cast<double>(d.count()));
+  }
+  e.per_hall(hub, "hallcast_caption_silence_seconds", "gauge",
+             "Seconds since the hall's last final caption", [&](const Hall& h) {
+               return std::round(caption_silence_s(h, now, hub.started_ms()));
+             });
+  e.per_hall(hub, "hallcast_session_active", "gauge",
+             "1 while a scheduled session of the hall is on",
+             [&](const Hall& h) { return session_active(hub.cfg(), h.id, now) ? 1.0 : 0.0; });
+}
+
+}  // namespace
+
+std::string metrics_text(Hub& hub) {
+  Exposition e;
+  relay_totals(e, hub);
+  e.per_hall(hub, "hallcast_publisher_connected", "gauge", "Whether a hall's stream is live",
+             [](const Hall& h) { return h.ring.live() ? 1.0 : 0.0; });
+  streamer_health(e, hub);
+  hall_figures(e, hub);
+  return e.take();
 }
 
 }  // namespace hallcast::relay

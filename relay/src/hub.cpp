@@ -44,7 +44,10 @@ Hall::Hall(const config::Config& cfg, const config::Hall& h, RingLimits limits)
                                 log->path());
 }
 
-Hub::Hub(const config::Config& cfg) : cfg_(cfg), started_ms_(now_ms()) {
+Hub::Hub(const config::Config& cfg)
+    : cfg_(cfg),
+      max_connections_(static_cast<size_t>(cfg.relay.max_connections)),
+      started_ms_(now_ms()) {
   RingLimits rl{cfg.relay.viewer_backlog_ms, cfg.relay.lag_disconnect_ms,
                 limits::kMaxRingFragments};
   for (const auto& h : cfg.halls) halls_.push_back(std::make_unique<Hall>(cfg, h, rl));
@@ -71,6 +74,7 @@ void Hub::send_buffer(Session* s, BufferRef b) {
   if (s->close_code) return;  // nothing more after the reason for closing
   if (s->text_out.size() >= limits::kMaxTextBacklog) {
     ++metrics_.lag_disconnects;
+    if (Hall* h = hall(s->hall)) ++h->metrics.lag_disconnects;
     logging::get("relay")->warn("{} client {} cut: {} text events unread", to_string(s->channel),
                                 s->peer, s->text_out.size());
     kill(s);
@@ -110,7 +114,7 @@ void Hub::open(Session* s, const std::string& bearer) {
   ++per_address_[s->peer];
   s->counted = true;
   auto& cfg_relay = cfg_.relay;
-  if (total_ > static_cast<size_t>(cfg_relay.max_connections) ||
+  if (total_ > max_connections_ ||
       per_address_[s->peer] > static_cast<size_t>(cfg_relay.max_connections_per_address)) {
     ++metrics_.rejected_connections;
     logging::get("relay")->warn("connection from {} refused: over the connection cap", s->peer);
@@ -132,15 +136,26 @@ void Hub::open(Session* s, const std::string& bearer) {
 }
 
 void Hub::leave(Session* s) {
-  Hall* h = hall(s->hall);
-  if (h && h->clients.erase(s) && s->channel == Channel::Live) --h->live_clients;
+  Hall* h = s->joined;
+  s->joined = nullptr;
+  if (!h || !h->clients.erase(s) || s->channel != Channel::Live) return;
+  --h->live_clients;
+  Session* last = h->live_sessions.back();  // swap-remove: order does not matter
+  h->live_sessions[s->live_index] = last;
+  last->live_index = s->live_index;
+  h->live_sessions.pop_back();
 }
 
 void Hub::join(Session* s, Hall& h) {
   leave(s);
   s->hall = h.id;
   s->cursor = ViewerCursor{};
-  if (h.clients.insert(s).second && s->channel == Channel::Live) ++h.live_clients;
+  if (h.clients.insert(s).second && s->channel == Channel::Live) {
+    ++h.live_clients;
+    s->live_index = h.live_sessions.size();
+    h.live_sessions.push_back(s);
+  }
+  s->joined = &h;
   send(s, hello(s));
   if (s->channel == Channel::Live) lws_callback_on_writable(s->wsi);
 }
@@ -157,6 +172,33 @@ void Hub::close(Session* s) {
   logging::get("relay")->info("{} client {} left hall {}", to_string(s->channel), s->peer, s->hall);
 }
 
+// What a session sends next: queued text first (it jumps the video queue), then media if it
+// is a live client in its hall. Null when there is nothing; sets `disconnect` when the viewer
+// has been behind past the lag limit.
+BufferRef Hub::next_message(Session* s, int64_t now, bool& disconnect) {
+  if (!s->text_out.empty()) {
+    BufferRef b = std::move(s->text_out.front());
+    s->text_out.pop_front();
+    return b;
+  }
+  Hall* h = s->joined;
+  if (s->channel != Channel::Live || s->close_code || !h) return nullptr;
+  Next next = h->ring.next(s->cursor, now);
+  if (next.kind == NextKind::Disconnect) {
+    ++metrics_.lag_disconnects;
+    ++h->metrics.lag_disconnects;
+    logging::get("relay")->warn("viewer {} disconnected: behind for over {} ms", s->peer,
+                                cfg_.relay.lag_disconnect_ms);
+    disconnect = true;
+  }
+  return std::move(next.buffer);
+}
+
+bool Hub::has_more(const Session* s) const {
+  return !s->text_out.empty() || s->close_code ||
+         (s->channel == Channel::Live && s->joined && !s->joined->ring.caught_up(s->cursor));
+}
+
 int Hub::write(Session* s) {
   // Closing: the queued text (e.g. the error saying why) goes first, then the close frame.
   if (s->close_code && s->text_out.empty()) {
@@ -165,60 +207,76 @@ int Hub::write(Session* s) {
                      s->close_reason.size());
     return -1;
   }
-  Hall* h = hall(s->hall);
   int64_t now = now_ms();
   const ViewerCursor before = s->cursor;
+  bool disconnect = false;
+  // As many messages as the socket takes, without asking the kernel (lws_send_pipe_choked is a
+  // poll() per call): when a write does not fit, lws keeps the rest (lws_partial_buffered),
+  // sends it when the socket drains and only then calls SERVER_WRITEABLE again.
   for (int n = 0; n < limits::kMaxWritesPerWakeup; ++n) {
-    BufferRef b;
-    if (!s->text_out.empty()) {
-      b = std::move(s->text_out.front());
-      s->text_out.pop_front();
-    } else if (s->channel == Channel::Live && !s->close_code && h && h->clients.count(s)) {
-      Next next = h->ring.next(s->cursor, now);
-      if (next.kind == NextKind::Disconnect) {
-        ++metrics_.lag_disconnects;
-        logging::get("relay")->warn("viewer {} disconnected: behind for over {} ms", s->peer,
-                                    cfg_.relay.lag_disconnect_ms);
-        static const char reason[] = "too slow";
-        lws_close_reason(s->wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION,
-                         reinterpret_cast<unsigned char*>(const_cast<char*>(reason)),
-                         sizeof reason - 1);
-        return -1;
-      }
-      if (next.kind == NextKind::Nothing) break;
-      b = std::move(next.buffer);
-    } else {
-      break;
+    BufferRef b = next_message(s, now, disconnect);
+    if (disconnect) {
+      static const char reason[] = "too slow";
+      lws_close_reason(s->wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+                       reinterpret_cast<unsigned char*>(const_cast<char*>(reason)),
+                       sizeof reason - 1);
+      return -1;
     }
+    if (!b) break;
     auto protocol = b->binary() ? LWS_WRITE_BINARY : LWS_WRITE_TEXT;
     int m = lws_write(s->wsi, b->payload(), b->size(), protocol);
     if (m < static_cast<int>(b->size())) return -1;
     metrics_.bytes_out += b->size();
     ++metrics_.messages_out;
-    if (lws_send_pipe_choked(s->wsi)) break;
+    if (lws_partial_buffered(s->wsi)) break;
   }
   metrics_.skips += s->cursor.skips - before.skips;
   metrics_.skipped_fragments += s->cursor.skipped_fragments - before.skipped_fragments;
-  bool more = !s->text_out.empty() || s->close_code ||
-              (s->channel == Channel::Live && h && !h->ring.caught_up(s->cursor));
-  if (more) lws_callback_on_writable(s->wsi);
+  if (has_more(s)) lws_callback_on_writable(s->wsi);
   return 0;
 }
 
 void Hub::wake_viewers(Hall& h) {
   int64_t now = now_ms();
-  for (auto* s : h.clients) {
-    if (s->channel != Channel::Live) continue;
+  for (auto* s : h.live_sessions) {
     if (h.ring.lagging_out(s->cursor, now)) {
       if (s->close_code) continue;
       ++metrics_.lag_disconnects;
+      ++h.metrics.lag_disconnects;
       logging::get("relay")->warn("viewer {} disconnected: behind for over {} ms", s->peer,
                                   cfg_.relay.lag_disconnect_ms);
       kill(s);
       continue;
     }
-    lws_callback_on_writable(s->wsi);
+    if (!send_newest_now(s, h, now)) lws_callback_on_writable(s->wsi);
   }
+}
+
+// The common case at the live edge: the viewer lacks only the fragment that just arrived, has no
+// text queued and lws holds nothing unsent for it. Writing it here, on the service thread, saves
+// the POLLOUT round trip per viewer per fragment (two pollfd changes, a poll() over every
+// connection, a callback). When the socket does not take it all, lws keeps the rest and asks for
+// POLLOUT itself. HTTP/2 streams (a network wsi of their own) always wait for WRITEABLE.
+bool Hub::send_newest_now(Session* s, Hall& h, int64_t now) {
+  if (s->close_code || !s->text_out.empty() || s->joined != &h ||
+      !h.ring.only_newest_pending(s->cursor) || lws_partial_buffered(s->wsi) ||
+      lws_get_network_wsi(s->wsi) != s->wsi)
+    return false;
+  const ViewerCursor before = s->cursor;
+  Next next = h.ring.next(s->cursor, now);
+  metrics_.skips += s->cursor.skips - before.skips;
+  metrics_.skipped_fragments += s->cursor.skipped_fragments - before.skipped_fragments;
+  if (next.kind != NextKind::Send) return next.kind == NextKind::Nothing;
+  const BufferRef& b = next.buffer;
+  int m =
+      lws_write(s->wsi, b->payload(), b->size(), b->binary() ? LWS_WRITE_BINARY : LWS_WRITE_TEXT);
+  if (m < static_cast<int>(b->size())) {
+    kill(s);  // the socket failed: close it from the service loop
+    return true;
+  }
+  metrics_.bytes_out += b->size();
+  ++metrics_.messages_out;
+  return true;
 }
 
 void Hub::media_in(Session* s, Hall& h, std::vector<uint8_t>&& frame) {

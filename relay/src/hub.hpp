@@ -7,7 +7,9 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
+#include "hall_metrics.hpp"
 #include "hallcast/common/config.hpp"
 #include "hallcast/relay/caption_log.hpp"
 #include "hallcast/relay/fragment_ring.hpp"
@@ -33,7 +35,11 @@ struct Hall {
   Json state;                  // the last state from the streamer (program, layout, sources...)
   std::set<Session*> clients;  // live and control sessions on this hall
   size_t live_clients = 0;     // how many of them are on the live channel
+  // The live-channel clients again, as a flat array for the per-fragment wake-up (iterating the
+  // set costs a pointer chase per viewer); Session::live_index is each one's position.
+  std::vector<Session*> live_sessions;
   size_t viewers_announced = SIZE_MAX;
+  HallMetrics metrics;  // per-hall /metrics (hall_metrics.hpp)
 };
 
 struct PendingCommand {
@@ -52,6 +58,10 @@ class Hub {
   const std::vector<std::unique_ptr<Hall>>& halls() const { return halls_; }
   Metrics& metrics() { return metrics_; }
   size_t connections() const { return total_; }
+  // The connection cap the hub enforces: [relay] max_connections, lowered at start when the
+  // open files limit is smaller (server.cpp).
+  size_t max_connections() const { return max_connections_; }
+  void set_max_connections(size_t n) { max_connections_ = n; }
   size_t connections_from(const std::string& peer) const;
   size_t viewers() const;
   int64_t started_ms() const { return started_ms_; }
@@ -69,6 +79,7 @@ class Hub {
   Json state_event(const Hall& h) const;
   Json hello(const Session* s) const;
   Json api_state() const;
+  Json hall_health(const Hall& h) const;  // /api/state: program health, stats, captions
 
  private:
   void send(Session* s, const Json& msg);
@@ -87,6 +98,9 @@ class Hub {
   void route_answer(Session* s, Json msg);
   void media_in(Session* s, Hall& h, std::vector<uint8_t>&& frame);
   void wake_viewers(Hall& h);
+  BufferRef next_message(Session* s, int64_t now, bool& disconnect);
+  bool has_more(const Session* s) const;
+  bool send_newest_now(Session* s, Hall& h, int64_t now);
   void join(Session* s, Hall& h);
   void leave(Session* s);
 
@@ -96,6 +110,7 @@ class Hub {
   std::unordered_map<std::string, size_t> per_address_;
   std::map<std::string, PendingCommand> pending_;
   size_t total_ = 0;
+  size_t max_connections_ = 0;
   uint64_t next_serial_ = 1;
   uint64_t next_command_ = 1;
   int64_t started_ms_ = 0;

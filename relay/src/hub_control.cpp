@@ -1,6 +1,8 @@
 // Hub: text messages on every channel (auth, commands, captions, titles, streamer answers) and
 // the JSON views (hello, state, /api/state).
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include "hallcast/common/limits.hpp"
 #include "hallcast/common/logging.hpp"
@@ -154,17 +156,25 @@ void Hub::on_control(Session* s, const Json& cmd) {
 }
 
 void Hub::text_command(Session* s, Hall& h, const Json& cmd) {
+  const auto arrived = std::chrono::steady_clock::now();
   int64_t now = now_ms();
   TextResult r = cmd["type"] == "caption" ? h.text.caption(cmd, now) : h.text.title(cmd, now);
   if (!r.event) return send(s, make_error(cmd, r.error_code, r.error_message));
   // Durable before acknowledged: a final caption or title is on disk before anyone sees it.
   if (r.persist && !h.log->append(*r.event))
     return send(s, make_error(cmd, "storage_failed", "could not write the caption log"));
-  if (cmd["type"] == "caption" && r.persist) ++metrics_.captions;
+  bool final_caption = cmd["type"] == "caption" && r.persist;
   broadcast(h, *r.event, true);
   Json extra = Json::object();
   if (r.event->contains("id")) extra["caption_id"] = (*r.event)["id"];
   send(s, make_ack(cmd, extra));
+  if (final_caption) {
+    ++metrics_.captions;
+    ++h.metrics.captions;
+    h.metrics.last_final_caption_ms = now;
+    h.metrics.caption_delay.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - arrived).count());
+  }
 }
 
 void Hub::forward_command(Session* s, Hall& h, const Json& cmd) {
@@ -204,7 +214,18 @@ void Hub::on_publisher_text(Session* s, const Json& msg) {
     return send(s, make_error(msg, "unauthorized", "authenticate as the publisher first"));
   if (msg["type"] == "ack" || msg["type"] == "error") return route_answer(s, msg);
   if (msg["type"] == "state") {
-    h->state = msg;
+    // The health counters ("stats") stay here for /metrics; clients get the state only when
+    // something else in it changed (the streamer repeats it every second with fresh counters).
+    Json st = msg;
+    if (auto it = st.find("stats"); it != st.end()) {
+      if (it->is_object()) {
+        h->metrics.streamer_stats = std::move(*it);
+        h->metrics.stats_at_ms = now_ms();
+      }
+      st.erase("stats");
+    }
+    if (st == h->state) return;
+    h->state = std::move(st);
     broadcast(*h, state_event(*h), false);
     return;
   }
@@ -243,6 +264,21 @@ Json Hub::hello(const Session* s) const {
               {"viewers", viewers}};
 }
 
+// What an operator page shows of a hall's health (docs/protocol.md, /api/state "health").
+Json Hub::hall_health(const Hall& h) const {
+  int64_t now = now_ms();
+  std::string ph = program_health(h);
+  Json stats = h.publisher ? h.metrics.streamer_stats : Json::object();
+  return Json{{"program_health", ph},
+              {"program_healthy", ph == "ok"},
+              {"stats", stats},
+              {"stats_age_ms",
+               h.publisher && h.metrics.stats_at_ms ? Json(now - h.metrics.stats_at_ms) : Json()},
+              {"captions", h.metrics.captions},
+              {"caption_silence_s", std::round(caption_silence_s(h, now, started_ms_))},
+              {"session_active", session_active(cfg_, h.id, now)}};
+}
+
 Json Hub::api_state() const {
   Json halls = Json::array();
   for (const auto& h : halls_) {
@@ -267,13 +303,63 @@ Json Hub::api_state() const {
                      {"session", h->text.current_session(now_ms())},
                      {"title", h->text.title_json()},
                      {"sessions", sessions},
-                     {"state", st}});
+                     {"state", st},
+                     {"health", hall_health(*h)}});
   }
   const auto& e = cfg_.event;
   return Json{{"event", {{"id", e.id}, {"name", e.name}, {"timezone", e.timezone}}},
               {"halls", halls},
               {"viewers", viewers()},
               {"connections", total_}};
+}
+
+std::string program_health(const Hall& h) {
+  if (!h.publisher || !h.state.is_object()) return "unknown";
+  if (auto it = h.state.find("program_health"); it != h.state.end() && it->is_string()) return *it;
+  // A streamer from before program_health: its program source's health and the slate reason.
+  if (h.state.value("slate_reason", Json("")) == "source_lost") return "slate";
+  const Json program = h.state.value("program", Json());
+  return program.is_string() && source_ok(h, program) ? "ok" : "unknown";
+}
+
+bool source_ok(const Hall& h, const std::string& source) {
+  if (!h.publisher || !h.state.is_object()) return false;
+  auto sources = h.state.find("sources");
+  if (sources == h.state.end() || !sources->is_array()) return false;
+  for (const auto& x : *sources)
+    if (x.is_object() && x.value("id", Json()) == source) return x.value("health", Json()) == "ok";
+  return false;
+}
+
+double caption_silence_s(const Hall& h, int64_t now_ms, int64_t since_ms) {
+  int64_t last = h.metrics.last_final_caption_ms;
+  if (last == 0) {  // none since the start: the newest replayed from the caption log, if any
+    Json recent = h.text.recent_json();
+    if (!recent.empty() && recent.back().value("t", Json()).is_number_integer())
+      last = recent.back()["t"].get<int64_t>();
+  }
+  if (last == 0) last = since_ms;
+  return std::max<int64_t>(0, now_ms - last) / 1000.0;
+}
+
+bool session_active(const config::Config& cfg, const std::string& hall, int64_t now_ms) {
+  auto now = config::TimePoint(std::chrono::milliseconds(now_ms));
+  for (const config::Session* s : cfg.sessions_of_hall(hall))
+    if (s->start <= now && now < s->end) return true;
+  return false;
+}
+
+double streamer_stat(const Hall& h, const char* pointer) {
+  try {  // the stats are the streamer's: any shape may arrive, only numbers count
+    const Json& stats = h.metrics.streamer_stats;
+    Json::json_pointer p(pointer);
+    if (!stats.contains(p)) return 0.0;
+    const Json& v = stats.at(p);
+    if (v.is_boolean()) return v.get<bool>() ? 1.0 : 0.0;
+    return v.is_number() ? v.get<double>() : 0.0;
+  } catch (const Json::exception&) {
+    return 0.0;
+  }
 }
 
 }  // namespace hallcast::relay

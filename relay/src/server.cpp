@@ -1,6 +1,7 @@
 // RelayServer: builds the lws context (one port, HTTP + three channels), runs the service loop on
 // the calling thread, and stops cleanly on SIGTERM/SIGINT.
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <cstdio>
@@ -54,6 +55,36 @@ std::pair<std::string, int> split_listen(const std::string& listen) {
   return {host, port};
 }
 
+// Raises the soft RLIMIT_NOFILE to the hard limit and returns the soft limit now in force.
+// libwebsockets sizes its fd table from this limit; passing it a smaller fd_limit_per_thread
+// instead makes every fd lookup a linear scan (docs/performance.md, Findings).
+rlim_t raise_fd_limit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 0;
+  rlim_t before = rl.rlim_cur;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0) rl.rlim_cur = before;
+  }
+  logging::get("relay")->info("open files limit {} (was {}, hard limit {})", rl.rlim_cur, before,
+                              rl.rlim_max);
+  return rl.rlim_cur;
+}
+
+// Connections beyond what the open files limit allows are refused by the hub like any other
+// over-cap connection (1013), instead of failing in accept().
+void fit_connections_to_fd_limit(Hub& hub, rlim_t fd_limit) {
+  size_t wanted = static_cast<size_t>(hub.cfg().relay.max_connections);
+  if (fd_limit == 0 || fd_limit == RLIM_INFINITY) return;
+  size_t room = fd_limit > limits::kReservedFds ? fd_limit - limits::kReservedFds : 1;
+  if (room >= wanted) return;
+  logging::get("relay")->warn(
+      "max_connections {} does not fit the open files limit {}: accepting at most {} "
+      "(raise LimitNOFILE / ulimit -n)",
+      wanted, fd_limit, room);
+  hub.set_max_connections(room);
+}
+
 // The service tick: once a second, or faster when systemd's watchdog asks for it.
 int64_t tick_interval_ms() {
   auto wd = notify::watchdog_interval();
@@ -91,6 +122,7 @@ int RelayServer::run() {
                     lws_log);
   auto [host, port] = split_listen(impl_->listen);
   const auto& rc = impl_->cfg.relay;
+  fit_connections_to_fd_limit(impl_->hub, raise_fd_limit());  // before lws sizes its fd table
 
   // protocols[0] is what a client naming no subprotocol gets: the live channel.
   size_t media_tx = static_cast<size_t>(rc.max_media_message_bytes) + 14;
@@ -117,7 +149,8 @@ int RelayServer::run() {
   info.timeout_secs_ah_idle = static_cast<unsigned>(rc.header_timeout_s);  // headers must finish
   info.keepalive_timeout = rc.header_timeout_s;
   info.retry_and_idle_policy = &retry;
-  info.fd_limit_per_thread = static_cast<unsigned>(rc.max_connections) + 64;
+  // No info.fd_limit_per_thread: below RLIMIT_NOFILE it turns lws 4.1's O(1) fd table into a
+  // linear search per event; lws takes the (raised) limit itself.
   info.vhost_name = "default";
   if (!rc.tls_cert.empty()) {
     info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;

@@ -19,6 +19,7 @@ enum class Channel { Live, Control, Publish };
 std::string_view to_string(Channel c);
 
 struct Session;
+struct Hall;
 // A timer tied to a session; standard layout with the sul first, so the sul's address is the
 // timer's address.
 struct SessionTimer {
@@ -37,6 +38,8 @@ struct Session {
   bool attached = false;      // publisher: is the hall's current publisher
   bool auth_pending = false;  // a failed auth is being delayed: ignore further input
 
+  Hall* joined = nullptr;          // the hall whose clients it is in (Hub::join / leave)
+  size_t live_index = 0;           // live channel: its position in joined->live_sessions
   ViewerCursor cursor;             // live/control: media position
   std::deque<BufferRef> text_out;  // text lane: sent before any media
   int close_code = 0;              // nonzero: close with this code at the next write

@@ -1,8 +1,13 @@
-// ProgramPipeline's output taps: encoded video/audio appsinks -> Fmp4Muxer, and the encoder
-// input probe that remembers when each program frame was composed (its "capture" time).
+// ProgramPipeline's output taps: encoded video/audio appsinks -> Fmp4Muxer, and the capture-time
+// bookkeeping: each source frame's capture time (capture_time.hpp) is noted as it enters the
+// compositor, and each program frame entering the encoder takes the capture time of the input
+// it shows, which the fMP4 fragment header then carries.
 #include <gst/app/gstappsink.h>
 
+#include <algorithm>
+
 #include "hallcast/common/logging.hpp"
+#include "hallcast/streamer/capture_time.hpp"
 #include "hallcast/streamer/program_pipeline.hpp"
 
 namespace hallcast::streamer {
@@ -100,18 +105,61 @@ void ProgramPipeline::guard_first_frames() {
 GstPadProbeReturn ProgramPipeline::on_encoder_input(GstPad*, GstPadProbeInfo* info, gpointer self) {
   auto* pp = static_cast<ProgramPipeline*>(self);
   GstBuffer* buf = GST_PAD_PROBE_INFO_BUFFER(info);
-  if (!buf) return GST_PAD_PROBE_OK;
+  if (!buf || !GST_BUFFER_PTS_IS_VALID(buf)) return GST_PAD_PROBE_OK;
+  uint64_t captured = pp->program_capture_time(GST_BUFFER_PTS(buf));
   std::lock_guard lock(pp->stamps_mu_);
-  pp->stamps_[pp->stamp_next_] = Stamp{GST_BUFFER_PTS(buf), media::wall_clock_us()};
+  pp->stamps_[pp->stamp_next_] = Stamp{GST_BUFFER_PTS(buf), captured};
   pp->stamp_next_ = (pp->stamp_next_ + 1) % pp->stamps_.size();
   return GST_PAD_PROBE_OK;
+}
+
+// Every compositor video input: remember (program PTS, capture time) of each frame entering.
+void ProgramPipeline::watch_input_times() {
+  input_times_.clear();
+  for (auto& in : inputs_) {
+    input_times_.push_back(std::make_unique<InputTimes>());
+    gst_pad_add_probe(in.video_pad, GST_PAD_PROBE_TYPE_BUFFER, &ProgramPipeline::on_mixer_input,
+                      input_times_.back().get(), nullptr);
+  }
+  input_weight_.assign(inputs_.size(), 0.0);
+}
+
+GstPadProbeReturn ProgramPipeline::on_mixer_input(GstPad*, GstPadProbeInfo* info, gpointer t) {
+  auto* times = static_cast<InputTimes*>(t);
+  GstBuffer* buf = GST_PAD_PROBE_INFO_BUFFER(info);
+  if (!buf || !GST_BUFFER_PTS_IS_VALID(buf)) return GST_PAD_PROBE_OK;
+  if (auto captured = capture_time::of(buf)) {
+    std::lock_guard lock(times->mu);
+    times->ring[times->next] = Stamp{GST_BUFFER_PTS(buf), *captured};
+    times->next = (times->next + 1) % times->ring.size();
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+// The capture time of what program frame `pts` shows: the newest frame of the primary input
+// that the compositor could have used for it (starting before the output frame ends); for the
+// slate (generated in this pipeline, live), the frame's own time on this pipeline's clock.
+uint64_t ProgramPipeline::program_capture_time(GstClockTime pts) {
+  int primary = primary_.load(std::memory_order_relaxed);
+  if (primary >= 0 && static_cast<size_t>(primary) < input_times_.size()) {
+    GstClockTime end = pts + GST_SECOND / std::max(1, opts_.format.framerate);
+    InputTimes& t = *input_times_[static_cast<size_t>(primary)];
+    std::lock_guard lock(t.mu);
+    const Stamp* best = nullptr;
+    for (const auto& s : t.ring)
+      if (GST_CLOCK_TIME_IS_VALID(s.pts) && s.pts < end && (!best || s.pts > best->pts)) best = &s;
+    if (best) return best->wall_us;
+  }
+  GstClockTime base = base_time_.load();
+  if (clock_ && GST_CLOCK_TIME_IS_VALID(base)) return capture_time::wall_us_at(clock_, base, pts);
+  return media::wall_clock_us();
 }
 
 uint64_t ProgramPipeline::capture_time_for(GstClockTime pts) {
   std::lock_guard lock(stamps_mu_);
   for (const auto& s : stamps_)
     if (s.pts == pts) return s.wall_us;
-  return media::wall_clock_us();
+  return program_capture_time(pts);
 }
 
 GstFlowReturn ProgramPipeline::on_video(GstElement* sink, gpointer self) {

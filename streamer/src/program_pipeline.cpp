@@ -1,5 +1,6 @@
 #include "hallcast/streamer/program_pipeline.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 
@@ -125,6 +126,7 @@ void ProgramPipeline::start() {
     if (auto srt = child(p, "srtout"))
       g_object_set(srt.get(), "passphrase", opts_.srt_passphrase.c_str(), nullptr);
   add_inputs();
+  watch_input_times();
   connect_outputs();
   GstPtr<GstBus> bus(gst_element_get_bus(p));
   gst_bus_add_watch(bus.get(), &ProgramPipeline::on_bus, this);
@@ -189,6 +191,9 @@ void ProgramPipeline::stop() {
     if (in.audio_pad) gst_object_unref(in.audio_pad);
   }
   inputs_.clear();
+  input_times_.clear();
+  input_weight_.clear();
+  primary_.store(-1);
   pipeline_.reset();
   base_time_ = GST_CLOCK_TIME_NONE;
 }
@@ -204,6 +209,21 @@ void ProgramPipeline::set_video_pad(size_t i, const PadGeometry& g, double alpha
   GstPad* pad = inputs_.at(i).video_pad;
   g_object_set(pad, "xpos", g.x, "ypos", g.y, "width", g.width, "height", g.height, "zorder",
                static_cast<guint>(g.zorder), "alpha", alpha, nullptr);
+  if (i < input_weight_.size()) {
+    input_weight_[i] = alpha * std::max(0, g.width) * std::max(0, g.height);
+    update_primary();
+  }
+}
+
+void ProgramPipeline::update_primary() {
+  int best = -1;
+  double best_weight = 0.0;
+  for (size_t i = 0; i < input_weight_.size(); ++i)
+    if (input_weight_[i] > best_weight) {
+      best_weight = input_weight_[i];
+      best = static_cast<int>(i);
+    }
+  primary_.store(best);
 }
 
 void ProgramPipeline::set_audio_volume(size_t i, double volume) {

@@ -323,4 +323,14 @@ void RelayPublisher::send_text(std::string json) {
   if (connected_ && context_) lws_cancel_service(context_);
 }
 
+size_t RelayPublisher::queued_fragments() const {
+  std::lock_guard lock(mu_);
+  return media_.size();
+}
+
+size_t RelayPublisher::queued_bytes() const {
+  std::lock_guard lock(mu_);
+  return media_bytes_;
+}
+
 }  // namespace hallcast::streamer

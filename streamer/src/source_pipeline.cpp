@@ -1,12 +1,15 @@
 #include "hallcast/streamer/source_pipeline.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <string_view>
 
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 
 #include "hallcast/common/logging.hpp"
 #include "hallcast/common/text.hpp"
+#include "hallcast/streamer/capture_time.hpp"
 #include "hallcast/streamer/streamer_limits.hpp"
 
 namespace hallcast::streamer {
@@ -14,6 +17,25 @@ namespace {
 
 auto log() {
   return logging::get("streamer");
+}
+
+constexpr GstClockTimeDiff kSlotLeadNs = GST_MSECOND;
+
+// A videorate that may duplicate frames holds each frame until the next one arrives (it needs
+// it to decide): a whole frame of latency. The compositor already repeats a source's last frame
+// when it runs slower than the program, so the source pipelines' videorates only drop.
+void make_videorates_drop_only(GstElement* pipeline) {
+  GstIterator* it = gst_bin_iterate_recurse(GST_BIN(pipeline));
+  GValue item = G_VALUE_INIT;
+  while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+    auto* e = GST_ELEMENT(g_value_get_object(&item));
+    GstElementFactory* f = gst_element_get_factory(e);
+    if (f && std::string_view(GST_OBJECT_NAME(f)) == "videorate")
+      g_object_set(e, "drop-only", TRUE, nullptr);
+    g_value_reset(&item);
+  }
+  g_value_unset(&item);
+  gst_iterator_free(it);
 }
 
 }  // namespace
@@ -50,6 +72,7 @@ bool SourcePipeline::start(std::string& error) {
   pipeline_.reset(p);
   gst_object_ref_sink(p);  // parse_launch returns a floating ref for the top-level bin
   gst_pipeline_use_clock(GST_PIPELINE(p), gst_system_clock_obtain());
+  make_videorates_drop_only(p);
   if (auto label = child(p, "label"))
     g_object_set(label.get(), "text", text::escape_markup(cfg_.id).c_str(), nullptr);
   if (auto dec = child(p, "d"); dec && cfg_.kind == config::SourceKind::Rtsp)
@@ -113,13 +136,20 @@ GstFlowReturn SourcePipeline::deliver(GstElement* sink, GstElement* dst, bool vi
     return GST_FLOW_OK;
   }
   GstClockTime running = gst_segment_to_running_time(seg, GST_FORMAT_TIME, GST_BUFFER_PTS(buf));
-  auto out = map_time(running);
+  auto out = map_time(running, video);
   if (!out) {
     gst_sample_unref(sample);
     return GST_FLOW_OK;
   }
-  GstBuffer* copy = gst_buffer_copy(buf);  // shares the memory, fresh metadata
+  // The capture time: when this source's clock read the buffer's running time (a live source
+  // timestamps at capture), not when the buffer reached us or the encoder.
+  auto captured = capture_time::wall_us_of(sink, running);
+  bool stamp = video && captured && capture_time::stamping();
+  // A shallow copy shares the memory with fresh metadata; a stamped one needs its own pixels.
+  GstBuffer* copy = stamp ? gst_buffer_copy_deep(buf) : gst_buffer_copy(buf);
+  if (stamp) capture_time::paint(copy, gst_sample_get_caps(sample), *captured);
   gst_sample_unref(sample);
+  if (captured) capture_time::attach(copy, *captured);
   GST_BUFFER_PTS(copy) = *out;
   GST_BUFFER_DTS(copy) = GST_CLOCK_TIME_NONE;
   gst_app_src_push_buffer(GST_APP_SRC(dst), copy);
@@ -129,17 +159,27 @@ GstFlowReturn SourcePipeline::deliver(GstElement* sink, GstElement* dst, bool vi
 }
 
 // Maps a source running time onto the program's running time with one offset per pipeline run
-// (audio and video share it, so lip sync survives); re-anchors when they drift apart.
-std::optional<GstClockTime> SourcePipeline::map_time(GstClockTime running) {
+// (audio and video share it, so lip sync survives); re-anchors when they drift apart. Video
+// anchors it: the first frame is placed at the start of the program frame slot it arrives in,
+// so each frame is due in the compositor the moment it arrives (anchored at "now", a frame
+// waits up to a whole frame for the next output slot). Audio waits for that anchor.
+std::optional<GstClockTime> SourcePipeline::map_time(GstClockTime running, bool video) {
   auto now = now_();
   if (!now || !GST_CLOCK_TIME_IS_VALID(running)) return std::nullopt;
   std::lock_guard lock(map_mu_);
+  if (!mapped_ && !video) return std::nullopt;
   GstClockTimeDiff out = static_cast<GstClockTimeDiff>(running) + offset_;
   GstClockTimeDiff drift = out - static_cast<GstClockTimeDiff>(*now);
-  if (!mapped_ || std::llabs(drift) > limits::kResyncThresholdMs * GST_MSECOND) {
-    offset_ = static_cast<GstClockTimeDiff>(*now) - static_cast<GstClockTimeDiff>(running);
+  if (!mapped_ || (video && std::llabs(drift) > limits::kResyncThresholdMs * GST_MSECOND)) {
+    int fps = std::max(1, fmt_.framerate);
+    guint64 slot = gst_util_uint64_scale(*now, static_cast<guint64>(fps), GST_SECOND);
+    // A little before the slot starts, so rounding never lets the previous frame overlap it.
+    auto slot_start = static_cast<GstClockTimeDiff>(
+                          gst_util_uint64_scale(slot, GST_SECOND, static_cast<guint64>(fps))) -
+                      kSlotLeadNs;
+    offset_ = slot_start - static_cast<GstClockTimeDiff>(running);
     mapped_ = true;
-    out = static_cast<GstClockTimeDiff>(*now);
+    out = slot_start;
   }
   return out < 0 ? 0 : static_cast<GstClockTime>(out);
 }

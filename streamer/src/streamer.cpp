@@ -69,6 +69,7 @@ void Streamer::start() {
         if (cb_.on_fatal) cb_.on_fatal(m);
       });
   program_pipe_->start();
+  stats_.attach(program_pipe_->pipeline(), format_.framerate);
   ProgramPipeline* pp = program_pipe_.get();
   for (size_t i = 0; i < slots_.size(); ++i) {
     Slot& s = slots_[i];
@@ -91,6 +92,7 @@ void Streamer::stop() {
   for (auto& s : slots_)
     if (s.pipe) s.pipe->stop();
   if (program_pipe_) program_pipe_->stop();
+  stats_.detach();  // no streaming thread left to call it
   program_pipe_.reset();
   for (auto& s : slots_) s.pipe.reset();
 }

@@ -217,6 +217,7 @@ json Streamer::state() const {
               {"layout", layout},
               {"slate", slate_on_ || main_hidden},
               {"slate_reason", slate_on_ ? "operator" : (main_hidden ? "source_lost" : "")},
+              {"program_health", program_health()},
               {"sources", sources}};
 }
 

@@ -117,4 +117,21 @@ void Streamer::on_source_failure(size_t index, const std::string& message) {
   changed();
 }
 
+std::string Streamer::program_health() const {
+  const Slot* s = find(main_source(layout_, program_));
+  if (!s) return "slate";
+  if (s->awaiting_operator) return "waiting";
+  if (s->hidden) return "slate";
+  switch (s->health) {
+    case Health::Ok:
+      return "ok";
+    case Health::Starting:
+      return "starting";
+    case Health::Lost:
+    case Health::Retrying:
+      break;
+  }
+  return "held";
+}
+
 }  // namespace hallcast::streamer

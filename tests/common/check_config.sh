@@ -14,6 +14,27 @@ for cfg in "$root/config/thanh-hoa-2022.toml" "$root/config/dev.toml" \
   "$bin" --config "$cfg" --check-config || fail "$cfg: exit $? (want 0)"
 done
 
+# Each binary reads only the secrets it uses: a display box holds none, a streamer only the
+# publisher's, the relay all three. With exactly those set it is valid; without one it is not.
+ref="$root/config/thanh-hoa-2022.toml"
+unset HALLCAST_PUBLISHER_TOKEN HALLCAST_OPERATOR_TOKEN HALLCAST_CAPTIONER_TOKEN
+case "$(basename "$bin")" in
+  hallcast-relay) needs=(PUBLISHER OPERATOR CAPTIONER) ;;
+  hallcast-streamer) needs=(PUBLISHER) ;;
+  *) needs=() ;;
+esac
+for role in "${needs[@]}"; do export "HALLCAST_${role}_TOKEN=$role-secret"; done
+"$bin" --config "$ref" --check-config || fail "$ref with only ${needs[*]:-no} tokens: exit $?"
+for role in "${needs[@]}"; do
+  set +e
+  out="$(env -u "HALLCAST_${role}_TOKEN" "$bin" --config "$ref" --check-config 2>&1)"
+  code=$?
+  set -e
+  [ "$code" -eq 78 ] || fail "exit $code without HALLCAST_${role}_TOKEN (want 78)"
+  grep -qF "HALLCAST_${role}_TOKEN is not set or empty" <<<"$out" || fail "not reported: $out"
+done
+export HALLCAST_PUBLISHER_TOKEN=p HALLCAST_OPERATOR_TOKEN=o HALLCAST_CAPTIONER_TOKEN=c
+
 bad="$root/tests/common/bad-configs/bad-numbers.toml"
 set +e
 out="$("$bin" --config "$bad" --check-config 2>&1)"

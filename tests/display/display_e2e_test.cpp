@@ -151,7 +151,8 @@ class DisplayE2E : public ::testing::Test {
   // returns what it said last.
   std::string hook_until(ChildProcess& d, const std::string& name, const std::string& want) {
     std::string got;
-    for (int i = 0; i < 50 && got != want; ++i) {
+    const auto deadline = testsupport::deadline_in(15s);
+    for (int i = 0; got != want && (i < 2 || std::chrono::steady_clock::now() < deadline); ++i) {
       if (i > 0) std::this_thread::sleep_for(100ms);  // no event to wait on for a repaint
       auto j = hook(d);
       if (j.is_object() && j["overlays"].contains(name)) got = j["overlays"][name];
@@ -162,7 +163,7 @@ class DisplayE2E : public ::testing::Test {
   // Polls the screen until pred holds (or the deadline); returns the last capture.
   template <typename Pred>
   Capture capture_until(Pred pred, std::chrono::milliseconds timeout, const std::string& png) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto deadline = testsupport::deadline_in(timeout);
     Capture c = capture_screen(*x_);
     while (!pred(c) && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(200ms);  // polling a screen: nothing to wait on

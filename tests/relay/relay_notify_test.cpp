@@ -25,7 +25,7 @@ class NotifySocket {
   ~NotifySocket() { ::close(fd_); }
   // Waits for a datagram containing `what`; returns it ("" on timeout).
   std::string wait_for(const std::string& what, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto deadline = testsupport::deadline_in(timeout);
     while (std::chrono::steady_clock::now() < deadline) {
       pollfd p{fd_, POLLIN, 0};
       if (::poll(&p, 1, 100) <= 0) continue;

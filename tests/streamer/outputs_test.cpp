@@ -57,7 +57,7 @@ class ControlClient {
   }
   // The next line whose "type" is `type`, or null at the deadline.
   nlohmann::json next(const std::string& type, std::chrono::milliseconds timeout = 5s) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto deadline = ts::deadline_in(timeout);
     while (std::chrono::steady_clock::now() < deadline) {
       size_t nl = buf_.find('\n');
       if (nl != std::string::npos) {

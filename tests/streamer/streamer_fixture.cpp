@@ -15,6 +15,7 @@
 
 #include "hallcast/common/logging.hpp"
 #include "hallcast/streamer/gst_log.hpp"
+#include "hallcast/testsupport/time_scale.hpp"
 
 namespace hallcast::streamer::testing {
 
@@ -46,7 +47,7 @@ config::Config small_config(const std::vector<std::pair<std::string, std::string
 }
 
 bool run_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto deadline = testsupport::deadline_in(timeout);  // HALLCAST_TEST_TIME_SCALE
   while (!pred()) {
     if (std::chrono::steady_clock::now() >= deadline) return false;
     // Wake at least every 10 ms so the deadline is honoured without busy-waiting.

@@ -38,7 +38,7 @@ std::vector<Clock::time_point> watch_pings(NotifiedRun& run, Clock::time_point s
 
 // Receives until READY=1, the deadline, or the process exiting (no point waiting then).
 std::optional<NotifyMessage> wait_ready(NotifiedRun& run, std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
+  const auto deadline = testsupport::deadline_in(timeout);
   while (Clock::now() < deadline) {
     if (auto m = run.socket->wait_for("READY=1", 100ms, run.seen)) return m;
     if (!run.process->running()) return run.socket->wait_for("READY=1", 100ms, run.seen);

@@ -1,5 +1,7 @@
 #include "notify_socket.hpp"
 
+#include "hallcast/testsupport/time_scale.hpp"
+
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -81,7 +83,7 @@ std::optional<NotifyMessage> NotifySocket::receive(std::chrono::milliseconds tim
 std::optional<NotifyMessage> NotifySocket::wait_for(std::string_view assignment,
                                                     std::chrono::milliseconds timeout,
                                                     std::vector<NotifyMessage>& seen) {
-  const auto deadline = Clock::now() + timeout;
+  const auto deadline = testsupport::deadline_in(timeout);
   while (true) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());

@@ -115,10 +115,13 @@ function applyState(state) {
 function render() {
   const live = op.state.stream === 'live';
   const lostSlate = op.state.slate === true && op.state.slate_reason === 'source_lost';
+  // program_health (docs/protocol.md): 'held' = the source on air is silent, its last frame holds.
+  const held = op.state.program_health === 'held';
   ui.streamBadge.textContent = !live ? t('op.stream.offline')
-    : lostSlate ? t('op.slate.lost') : t('op.stream.live');
-  ui.streamBadge.classList.toggle('live', live && !lostSlate);
-  ui.streamBadge.classList.toggle('warn', live && lostSlate);
+    : lostSlate ? t('op.slate.lost')
+      : held ? `${t('op.stream.live')} · ${t('op.health.lost')}` : t('op.stream.live');
+  ui.streamBadge.classList.toggle('live', live && !lostSlate && !held);
+  ui.streamBadge.classList.toggle('warn', live && (lostSlate || held));
   renderSources();
   const slate = slateOn();
   ui.slateLabel.textContent = slate ? t('op.slate.off') : t('op.slate.on');

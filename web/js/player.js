@@ -11,15 +11,26 @@ import { KIND_INIT, parseMediaFrame } from './media-frame.js';
 import { fragmentStartSeconds, fragmentTrackIds, keepTracks, parseInit } from './mp4.js';
 
 export const LIVE = {
-  targetLatencyS: 0.4,     // aim this far behind the newest buffered frame (plus a fragment)
-  catchUpRate: 1.1,        // playbackRate while somewhat behind
-  jumpBehindS: 2.5,        // further behind than this (plus a fragment): jump to the edge
+  // Aim this far behind the newest buffered frame (plus a fragment). Chromium needs about
+  // 50-110 ms buffered ahead or it stalls (docs/latency.md); with one fragment per frame
+  // arriving as it is encoded, this is what sets the browser's glass-to-glass latency.
+  targetLatencyS: 0.1,
+  catchUpBandS: 0.03,      // speed up when further behind than target + fragment + this
+  // Each playback stall (the buffer ran dry: a slow or busy device, network jitter) widens
+  // the target by stallStepS, up to maxTargetS; stallFreeS without a stall narrows it again.
+  stallStepS: 0.05,
+  maxTargetS: 0.6,
+  stallFreeS: 15,
+  catchUpRate: 1.2,        // playbackRate while somewhat behind
+  // Further behind than this (plus a fragment): jump to the edge. A late joiner's first GOP
+  // comes from the relay's cache, up to a GOP behind live: jump rather than creep up on it.
+  jumpBehindS: 0.6,
   stallS: 2.0,             // currentTime frozen this long with data ahead: seek to the edge
   backBufferS: 12,         // keep this much played media; trim the rest
   maxQueue: 90,            // fragments waiting for the SourceBuffer; beyond: drop to a keyframe
   audioWaitS: 0.5,         // a declared audio track with no samples this long: play video only
   maxGop: 600,             // fragments kept since the last keyframe (to replay after a rebuild)
-  tickMs: 250,
+  tickMs: 100,             // live-edge checks: often enough to hold a 30 ms band
 };
 
 export function mediaSourceClass() {
@@ -49,7 +60,10 @@ export class LivePlayer {
     this.status = 'idle';
     this.generation = 0;     // MediaSources built so far (diagnostics, tests)
     this.timer = setInterval(() => this.tick(), LIVE.tickMs);
+    this.targetS = LIVE.targetLatencyS;  // the live-edge target now (widened by stalls)
+    this.lastStallAt = 0;
     video.addEventListener('error', () => this.rebuild());
+    video.addEventListener('waiting', () => this.onStall());
     if (!this.MS) this.setStatus('unsupported');
   }
 
@@ -211,7 +225,7 @@ export class LivePlayer {
     const b = this.sb.buffered;
     if (b.length === 0) return;
     const end = b.end(b.length - 1);
-    this.video.currentTime = Math.max(b.start(b.length - 1), end - LIVE.targetLatencyS);
+    this.video.currentTime = Math.max(b.start(b.length - 1), end - this.targetS);
     this.started = true;
     this.lastTime = this.video.currentTime;
     this.frozenSince = performance.now();
@@ -241,15 +255,28 @@ export class LivePlayer {
     }
     const frozen = now - this.frozenSince > LIVE.stallS * 1000 && behind > 0.3;
     if (behind > LIVE.jumpBehindS + slack || frozen || !this.inBuffered(v.currentTime)) {
-      const target = Math.max(b.start(b.length - 1), end - LIVE.targetLatencyS);
+      const target = Math.max(b.start(b.length - 1), end - this.targetS);
       if (Math.abs(target - v.currentTime) > 0.1) v.currentTime = target;
       this.frozenSince = now;
     }
-    const rate = behind > LIVE.targetLatencyS + slack + 0.4 ? LIVE.catchUpRate : 1.0;
+    this.relaxTarget(now);
+    const rate = behind > this.targetS + slack + LIVE.catchUpBandS ? LIVE.catchUpRate : 1.0;
     if (v.playbackRate !== rate) v.playbackRate = rate;
     if (v.paused && !v.ended && v.readyState >= 3 && !this.userPaused) v.play().catch(() => {});
     this.setStatus(v.readyState >= 3 && !v.paused ? 'playing' : 'buffering');
     this.trim(false);
+  }
+
+  onStall() {
+    if (!this.started || this.video.seeking) return;
+    this.targetS = Math.min(LIVE.maxTargetS, this.targetS + LIVE.stallStepS);
+    this.lastStallAt = performance.now();
+  }
+
+  relaxTarget(now) {
+    if (this.targetS <= LIVE.targetLatencyS || now - this.lastStallAt < LIVE.stallFreeS * 1000) return;
+    this.targetS = Math.max(LIVE.targetLatencyS, this.targetS - LIVE.stallStepS);
+    this.lastStallAt = now;
   }
 
   inBuffered(t) {

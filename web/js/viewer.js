@@ -3,9 +3,15 @@
 
 import { fetchState, hallsOf } from './api.js';
 import { applyI18n, bindLangToggle, initLang, onLangChange, t } from './i18n.js';
+import { LIVE } from './player.js';
 import { Stage } from './stage.js';
 
 const params = new URLSearchParams(location.search);
+// &edge=legacy: session 1's live-edge policy, for the latency bench's comparison run.
+if (params.get('edge') === 'legacy') {
+  Object.assign(LIVE, { targetLatencyS: 0.4, catchUpBandS: 0.4, catchUpRate: 1.1, jumpBehindS: 2.5,
+    tickMs: 250, stallStepS: 0 });
+}
 initLang();
 applyI18n();
 bindLangToggle(document.getElementById('lang-toggle'));
@@ -101,6 +107,12 @@ onLangChange(() => {
   if (eventTitle) eventName.textContent = eventTitle;
   refreshHalls();
 });
+
+// ?measure=1: capture-to-render latency and stalls for benchmarks (docs/latency.md).
+if (params.get('measure') === '1') {
+  import('./viewer-latency.js').then((m) => m.startMeasuring(video, stage.player))
+    .catch((err) => console.warn('hallcast: latency measurement unavailable', err));
+}
 
 renderSound();
 renderCaptionToggle();

@@ -1,4 +1,5 @@
 #include "hallcast/testsupport/child_process.hpp"
+#include "hallcast/testsupport/time_scale.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -106,7 +107,7 @@ void ChildProcess::read_loop(int fd, Stream stream) {
 
 std::optional<std::vector<std::string>> ChildProcess::wait_for_match(
     const std::regex& re, std::chrono::milliseconds timeout, Stream stream, size_t from) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto deadline = deadline_in(timeout);
   const int i = static_cast<int>(stream);
   std::unique_lock lock(mutex_);
   size_t checked = from;
@@ -168,7 +169,7 @@ std::optional<ExitStatus> ChildProcess::try_reap() {
 }
 
 ExitStatus ChildProcess::wait(std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto deadline = deadline_in(timeout);
   for (;;) {
     if (auto s = try_reap()) return *s;
     if (std::chrono::steady_clock::now() >= deadline) return ExitStatus{};

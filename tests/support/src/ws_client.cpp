@@ -1,4 +1,5 @@
 #include "hallcast/testsupport/ws_client.hpp"
+#include "hallcast/testsupport/time_scale.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -88,7 +89,7 @@ std::string HttpResponse::header(const std::string& lower_name) const {
 }
 
 HttpResponse http_request(int port, const std::string& raw, std::chrono::milliseconds timeout) {
-  auto deadline = Clock::now() + timeout;
+  auto deadline = deadline_in(timeout);
   int fd = connect_loopback(port, 0);
   HttpResponse r;
   ::send(fd, raw.data(), raw.size(), MSG_NOSIGNAL);
@@ -142,7 +143,7 @@ WsClient& WsClient::operator=(WsClient&& o) noexcept {
 }
 
 HttpResponse WsClient::connect(int port, const WsOptions& options) {
-  auto deadline = Clock::now() + options.timeout;
+  auto deadline = deadline_in(options.timeout);
   fd_ = connect_loopback(port, options.receive_buffer_bytes);
   std::string req = "GET " + options.path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
                     "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -244,7 +245,10 @@ void WsClient::close(int code, std::string_view reason) {
 }
 
 WsMessage WsClient::receive(std::chrono::milliseconds timeout) {
-  auto deadline = Clock::now() + timeout;
+  return receive_before(deadline_in(timeout));
+}
+
+WsMessage WsClient::receive_before(Clock::time_point deadline) {
   for (;;) {
     // Parse one frame if complete.
     if (in_.size() >= 2) {
@@ -303,10 +307,9 @@ WsMessage WsClient::receive(std::chrono::milliseconds timeout) {
 
 WsMessage WsClient::receive_until(const std::function<bool(const WsMessage&)>& match,
                                   std::chrono::milliseconds timeout) {
-  auto deadline = Clock::now() + timeout;
+  auto deadline = deadline_in(timeout);
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    WsMessage m = receive(std::max(left, std::chrono::milliseconds(0)));
+    WsMessage m = receive_before(deadline);
     if (m.kind == MessageKind::Timeout || m.kind == MessageKind::Close ||
         m.kind == MessageKind::Eof || match(m))
       return m;
@@ -321,10 +324,9 @@ WsMessage WsClient::receive_type(const std::string& type, std::chrono::milliseco
 }
 
 bool WsClient::wait_closed(std::chrono::milliseconds timeout) {
-  auto deadline = Clock::now() + timeout;
+  auto deadline = deadline_in(timeout);
   for (;;) {
-    WsMessage m = receive(std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::max(deadline - Clock::now(), Clock::duration(0))));
+    WsMessage m = receive_before(deadline);
     if (m.kind == MessageKind::Eof) return true;
     if (m.kind == MessageKind::Timeout) return false;
   }

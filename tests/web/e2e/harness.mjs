@@ -28,6 +28,15 @@ export const SESSION = {
 
 const LISTENING = /hallcast-relay listening on ([0-9.]+):(\d+)/;
 
+// Slow builds (the sanitizer build) run the programs slower: every deadline a test waits on is
+// multiplied by HALLCAST_TEST_TIME_SCALE (set by CTest; >= 1, default 1). Only waits, never
+// what a test checks.
+const scaleEnv = Number(process.env.HALLCAST_TEST_TIME_SCALE);
+export const TIME_SCALE = Number.isFinite(scaleEnv) && scaleEnv >= 1 ? scaleEnv : 1;
+export function scaled(ms) {
+  return Math.ceil(ms * TIME_SCALE);
+}
+
 // A small event for speed: 640x360, two test-pattern cameras and the slides, one hall whose
 // session runs all day today (so the standby screen has a "next session").
 export function configText({ relayUrl, stateDir }) {
@@ -143,7 +152,8 @@ class Child {
   }
 
   // Resolves with the first match of re on an output line; rejects on exit or after ms.
-  waitFor(re, ms, what) {
+  waitFor(re, timeoutMs, what) {
+    const ms = scaled(timeoutMs);
     const seen = this.log.map((l) => l.match(re)).find(Boolean);
     if (seen) return Promise.resolve(seen);
     return new Promise((res, rej) => {
@@ -162,7 +172,7 @@ class Child {
   async stop(ms = 8000) {
     if (this.proc.exitCode !== null || this.proc.signalCode !== null) return this.exited;
     this.proc.kill('SIGTERM');
-    const timer = setTimeout(() => this.proc.kill('SIGKILL'), ms);
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), scaled(ms));
     const r = await this.exited;
     clearTimeout(timer);
     return r;
@@ -215,7 +225,8 @@ export class Rig {
   }
 
   // Polls /api/state until pred(state) holds (the relay has no push channel for plain HTTP).
-  async waitState(pred, ms, what) {
+  async waitState(pred, timeoutMs, what) {
+    const ms = scaled(timeoutMs);
     const deadline = Date.now() + ms;
     let last = null;
     while (Date.now() < deadline) {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { hallOf, launchBrowser, programOf, Rig, SESSION, TOKENS } from './harness.mjs';
+import { hallOf, launchBrowser, programOf, Rig, scaled, SESSION, TOKENS } from './harness.mjs';
 
 const SHOTS = process.env.HALLCAST_SCREENSHOTS || '';
 let rig;
@@ -16,6 +16,7 @@ const dialogs = [];
 
 async function openPage(path, viewport = { width: 1280, height: 800 }) {
   const page = await browser.newPage({ viewport });
+  page.setDefaultTimeout(scaled(30000));  // playwright's default, scaled for slow builds
   page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
   page.on('pageerror', (err) => console.error(`page error on ${path}:`, err.message));
   await page.goto(rig.base + path);
@@ -39,7 +40,7 @@ function waitVideo(page, minTime, ms = 20000) {
   return page.waitForFunction((min) => {
     const v = document.querySelector('video');
     return v && v.currentTime > min && v.videoWidth > 0 && !v.paused;
-  }, minTime, { timeout: ms, polling: 100 });
+  }, minTime, { timeout: scaled(ms), polling: 100 });
 }
 
 before(async () => {
@@ -62,7 +63,7 @@ test('the viewer plays live video: time advances, real picture size, near the li
   await waitVideo(viewer, 0);
   const first = await viewer.evaluate(() => document.querySelector('video').currentTime);
   await viewer.waitForFunction((t) => document.querySelector('video').currentTime > t + 1.5,
-    first, { timeout: 10000, polling: 100 });
+    first, { timeout: scaled(10000), polling: 100 });
   const v = await viewer.evaluate(() => {
     const el = document.querySelector('video');
     const b = el.buffered;
@@ -84,7 +85,7 @@ test('the viewer plays live video: time advances, real picture size, near the li
 test('a caption typed in the captioner console appears on the viewer and the display, in time with the picture', async () => {
   const cap = await openPage('/captioner');
   await login(cap, TOKENS.captioner);
-  await cap.waitForFunction(() => globalThis.hallcastCaptioner?.relay?.authed === true, null, { timeout: 10000 });
+  await cap.waitForFunction(() => globalThis.hallcastCaptioner?.relay?.authed === true, null, { timeout: scaled(10000) });
   // Record, in the viewer, when the line appears and where the video was then.
   await viewer.evaluate(() => {
     const stage = globalThis.hallcastStage;
@@ -110,13 +111,13 @@ test('a caption typed in the captioner console appears on the viewer and the dis
   await input.click();
   await input.pressSequentially(line.slice(0, 14), { delay: 20 });
   // The partial line reaches viewers while typing.
-  await viewer.waitForFunction(() => document.querySelector('.captions .partial') !== null, null, { timeout: 10000 });
+  await viewer.waitForFunction(() => document.querySelector('.captions .partial') !== null, null, { timeout: scaled(10000) });
   await input.pressSequentially(line.slice(14), { delay: 5 });
   await input.press('Enter');
   assert.equal(await input.inputValue(), '');
   for (const page of [viewer, display, cap]) {
     await page.waitForFunction((text) => [...document.querySelectorAll('.captions .caption-line:not(.partial)')]
-      .some((p) => p.textContent === text), line, { timeout: 15000, polling: 100 });
+      .some((p) => p.textContent === text), line, { timeout: scaled(15000), polling: 100 });
   }
   const seen = await viewer.evaluate(() => globalThis.captionSeen);
   assert.ok(seen && seen.current !== null && seen.due !== null, JSON.stringify(seen));
@@ -137,7 +138,7 @@ test('a caption with HTML is shown as text and runs nothing', async () => {
   await cap.locator('#caption-input').press('Enter');
   for (const page of [viewer, display]) {
     await page.waitForFunction((text) => document.querySelector('.captions').textContent.includes(text),
-      evil, { timeout: 15000, polling: 100 });
+      evil, { timeout: scaled(15000), polling: 100 });
     assert.equal(await page.locator('.captions img, .caption-history img').count(), 0);
   }
   assert.deepEqual(dialogs, []);
@@ -149,20 +150,20 @@ test('an operator cut changes the tally on every operator page and the streamer\
   const b = await openPage('/operator', { width: 390, height: 844 });
   await login(a, TOKENS.operator);
   await login(b, TOKENS.operator);
-  for (const p of [a, b]) await p.waitForSelector('.source-tile[data-source="cam-2"]', { timeout: 10000 });
+  for (const p of [a, b]) await p.waitForSelector('.source-tile[data-source="cam-2"]', { timeout: scaled(10000) });
   const before = programOf(await rig.apiState());
   const target = before === 'cam-2' ? 'cam-1' : 'cam-2';
   await a.locator(`.source-tile[data-source="${target}"]`).click();
   await a.waitForSelector(`.source-tile.preview[data-source="${target}"]`);
   await a.locator('#cut').click();
   for (const p of [a, b]) {
-    await p.waitForSelector(`.source-tile.program[data-source="${target}"]`, { timeout: 10000 });
+    await p.waitForSelector(`.source-tile.program[data-source="${target}"]`, { timeout: scaled(10000) });
     assert.equal(await p.locator('.source-tile.program').count(), 1);
   }
   await rig.waitState((s) => programOf(s) === target, 10000, `program ${target} in /api/state`);
   // Keyboard: Shift+1 cuts straight to the first source.
   await b.keyboard.press('Shift+Digit1');
-  for (const p of [a, b]) await p.waitForSelector('.source-tile.program[data-source="cam-1"]', { timeout: 10000 });
+  for (const p of [a, b]) await p.waitForSelector('.source-tile.program[data-source="cam-1"]', { timeout: scaled(10000) });
   await rig.waitState((s) => programOf(s) === 'cam-1', 10000, 'program cam-1 in /api/state');
   await shot(a, 'operator-desktop');
   await shot(b, 'operator-phone');
@@ -173,7 +174,7 @@ test('an operator cut changes the tally on every operator page and the streamer\
 test('a title fired from the schedule appears on the viewer and the display', async () => {
   const op = globalThis.operatorPage;
   const session = op.locator(`.session[data-session="${SESSION.id}"]`);
-  const listed = await session.waitFor({ timeout: 3000 }).then(() => true, () => false);
+  const listed = await session.waitFor({ timeout: scaled(3000) }).then(() => true, () => false);
   if (listed) {
     await session.locator('.fire-speaker[data-speaker="0"]').click();
   } else {
@@ -182,7 +183,7 @@ test('a title fired from the schedule appears on the viewer and the display', as
     console.log('# schedule not in /api/state: firing with Next');
     await op.locator('#title-next').click();
     await op.waitForFunction((title) => document.querySelector('#title-onair').textContent.includes(title),
-      SESSION.title, { timeout: 10000 });
+      SESSION.title, { timeout: scaled(10000) });
     await op.locator('#title-next').click();
   }
   for (const page of [viewer, display]) {
@@ -191,17 +192,17 @@ test('a title fired from the schedule appears on the viewer and the display', as
       const bar = document.querySelector('.title-bar');
       return !lower.hidden && lower.querySelector('.speaker-name').textContent === name &&
         !bar.hidden && bar.textContent.trim() === title;
-    }, { name: SESSION.speaker, title: SESSION.title }, { timeout: 15000, polling: 100 });
+    }, { name: SESSION.speaker, title: SESSION.title }, { timeout: scaled(15000), polling: 100 });
   }
   assert.equal(await viewer.locator('.speaker-role').textContent(), SESSION.role);
   await shot(viewer, 'viewer-title');
   const phone = await openPage('/', { width: 390, height: 844 });
   await waitVideo(phone, 0.2);
-  await phone.waitForSelector('.lower-third:not([hidden])', { timeout: 15000 });
+  await phone.waitForSelector('.lower-third:not([hidden])', { timeout: scaled(15000) });
   await shot(phone, 'viewer-phone');
   await phone.close();
   await op.locator('#title-clear').click();
-  await viewer.waitForSelector('.lower-third', { state: 'hidden', timeout: 15000 });
+  await viewer.waitForSelector('.lower-third', { state: 'hidden', timeout: scaled(15000) });
   await op.close();
 });
 
@@ -216,11 +217,11 @@ test('the viewer recovers by itself after the relay restarts', async () => {
   // A new hello, a new init segment (new MediaSource), then the picture moves again.
   await viewer.waitForFunction((g) => globalThis.hellos >= 1 &&
     globalThis.hallcastStage.player.generation > g && globalThis.hallcastStage.playerState === 'playing',
-  gen, { timeout: 30000, polling: 100 });
+  gen, { timeout: scaled(30000), polling: 100 });
   const t = await viewer.evaluate(() => document.querySelector('video').currentTime);
   await viewer.waitForFunction((t0) => document.querySelector('video').currentTime > t0 + 1.5,
-    t, { timeout: 15000, polling: 100 });
+    t, { timeout: scaled(15000), polling: 100 });
   await display.waitForFunction(() => globalThis.hallcastStage.playerState === 'playing' &&
-    globalThis.hallcastStage.relayState === 'open', null, { timeout: 30000, polling: 100 });
+    globalThis.hallcastStage.relayState === 'open', null, { timeout: scaled(30000), polling: 100 });
   assert.ok(hallOf(await rig.apiState()), 'hall listed after restart');
 });

@@ -25,6 +25,8 @@ struct Program {
   // Runs the binary on a valid config; returns the exit code. Exceptions are caught:
   // config::ConfigError -> 78, anything else -> 1.
   std::function<int(const config::Config&)> run;
+  // The roles whose secrets this program uses (config::Roles; default: all, as the relay).
+  config::Roles roles{};
 };
 
 // Parses --config, --check-config, --log-level, --version, --help plus the program's own;

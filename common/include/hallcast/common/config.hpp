@@ -130,7 +130,7 @@ struct Relay {
   int max_connections_per_address = 64;
   int max_control_message_bytes = 16 * 1024;
   int max_media_message_bytes = 8 * 1024 * 1024;
-  int viewer_backlog_ms = 3000;   // a viewer further behind skips to the next keyframe
+  int viewer_backlog_ms = 2000;   // a viewer further behind skips to the next keyframe
   int lag_disconnect_ms = 15000;  // behind this long in total: disconnected
   int ping_interval_s = 10;
   int header_timeout_s = 5;
@@ -203,9 +203,22 @@ struct Config {
   const Session* current_or_next_session(const std::string& hall, TimePoint now) const;
 };
 
+// Which roles' secrets a program reads at load time: the relay all of them, a streamer its
+// publisher token, a display at most the viewer token. Every [auth.*] table is still checked
+// (exactly one of token_file, token_env, token; inline only in dev configs) but only these are
+// read from their file or variable, so a box needs only the secrets of the program it runs.
+struct Roles {
+  bool publisher = true;
+  bool operator_ = true;
+  bool captioner = true;
+  bool viewer = true;  // read only when relay.viewer_token_required or [auth.viewer] is set
+};
+
 // Defaults, then the file, then environment overrides (see docs/config.md), then validation.
-// Throws ConfigError listing every problem found.
+// Throws ConfigError listing every problem found. Reads every role's secret.
 Config load(const std::string& path);
+// The same, reading only the secrets of `roles` (the others' tokens stay empty).
+Config load(const std::string& path, const Roles& roles);
 
 std::string_view to_string(SourceKind kind);
 

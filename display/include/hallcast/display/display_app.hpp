@@ -10,8 +10,9 @@
 namespace hallcast::display {
 
 struct DisplayOptions {
-  std::string screen_id;        // --screen; empty = the only screen in the config
-  std::string screenshot_path;  // --screenshot; SIGUSR1 writes PATH (PNG) and PATH.json
+  std::string screen_id;             // --screen; empty = the only screen in the config
+  std::string screenshot_path;       // --screenshot; SIGUSR1 writes PATH (PNG) and PATH.json
+  std::string measure_latency_path;  // --measure-latency; JSON lines (latency_meter.hpp)
 };
 
 // Runs until SIGTERM/SIGINT; returns the exit code. Throws config::ConfigError for a screen the

@@ -52,7 +52,8 @@ class Player {
 
   Overlays& overlays() { return *overlays_; }
   Showing showing() const { return showing_; }
-  bool failed() const { return failed_; }  // a fatal pipeline error: rebuild the player
+  GstElement* video_sink() const { return sink_; }  // the pipeline owns it
+  bool failed() const { return failed_; }           // a fatal pipeline error: rebuild the player
   // Writes the last rendered frame as PNG; false (with why) if there is none yet.
   bool screenshot(const std::string& path, std::string* why);
 

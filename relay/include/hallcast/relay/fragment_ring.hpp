@@ -64,6 +64,8 @@ class FragmentRing {
   Next next(ViewerCursor& c, int64_t now_ms) const;
   // True when the viewer has nothing pending.
   bool caught_up(const ViewerCursor& c) const;
+  // True when the viewer is keeping up and lacks only the newest fragment (the live edge).
+  bool only_newest_pending(const ViewerCursor& c) const;
   // Checks only the lag limit (for viewers whose socket is not writeable).
   bool lagging_out(ViewerCursor& c, int64_t now_ms) const;
 

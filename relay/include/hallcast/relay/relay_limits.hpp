@@ -14,6 +14,7 @@ inline constexpr size_t kMaxRingFragments = 4096;    // per hall, whatever the G
 inline constexpr int kTickMs = 1000;                 // viewers counts, lag checks, status
 inline constexpr int kStatusEveryTicks = 10;         // systemd STATUS= refresh
 inline constexpr size_t kMaxHeaderValue = 1024;      // Origin, Authorization, query we read
-inline constexpr int kMaxJsonDepthControl = 16;      // == hallcast::limits::kMaxJsonDepth
+inline constexpr size_t kReservedFds = 64;  // fds kept free of connections (listener, logs, files)
+inline constexpr int kMaxJsonDepthControl = 16;  // == hallcast::limits::kMaxJsonDepth
 
 }  // namespace hallcast::relay::limits

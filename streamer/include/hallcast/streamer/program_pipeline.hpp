@@ -64,6 +64,8 @@ class ProgramPipeline {
   void force_keyframe();
   uint64_t frames_encoded() const { return frames_.load(); }
   bool srt_enabled() const { return !opts_.srt_listen.empty(); }
+  // For counters attached from outside (ProgramStats, streamer metrics); main loop.
+  GstElement* pipeline() const { return pipeline_.get(); }
 
  private:
   struct Input {
@@ -80,7 +82,11 @@ class ProgramPipeline {
   static GstFlowReturn on_video(GstElement* sink, gpointer self);
   static GstFlowReturn on_audio(GstElement* sink, gpointer self);
   static GstPadProbeReturn on_encoder_input(GstPad*, GstPadProbeInfo* info, gpointer self);
+  static GstPadProbeReturn on_mixer_input(GstPad*, GstPadProbeInfo* info, gpointer times);
   uint64_t capture_time_for(GstClockTime pts);
+  uint64_t program_capture_time(GstClockTime pts);
+  void watch_input_times();
+  void update_primary();
   void guard_first_frames();
 
   ProgramOptions opts_;
@@ -98,7 +104,7 @@ class ProgramPipeline {
   std::atomic<GstClockTime> slate_start_{GST_CLOCK_TIME_NONE};
   uint32_t key_requests_ = 0;
 
-  // Program frame PTS -> wall-clock time it entered the encoder ("capture" of the composite).
+  // Program frame PTS -> capture wall-clock time of what it shows (set as it enters the encoder).
   struct Stamp {
     GstClockTime pts = GST_CLOCK_TIME_NONE;
     uint64_t wall_us = 0;
@@ -106,6 +112,19 @@ class ProgramPipeline {
   std::mutex stamps_mu_;
   std::array<Stamp, 64> stamps_{};
   size_t stamp_next_ = 0;
+
+  // Capture times (source clock, see capture_time.hpp) of the frames entering the compositor,
+  // per input: written by the inputs' streaming threads, read by the encoder's.
+  struct InputTimes {
+    std::mutex mu;
+    std::array<Stamp, 32> ring{};
+    size_t next = 0;
+  };
+  std::vector<std::unique_ptr<InputTimes>> input_times_;
+  // The input whose picture dominates the program (largest visible area × alpha), -1 = the
+  // slate: a program frame's capture time is that input's. Written on the main loop.
+  std::atomic<int> primary_{-1};
+  std::vector<double> input_weight_;  // main loop
 };
 
 }  // namespace hallcast::streamer

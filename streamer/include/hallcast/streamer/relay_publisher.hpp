@@ -57,6 +57,9 @@ class RelayPublisher {
   uint64_t fragments_sent() const { return sent_.load(); }
   uint64_t fragments_dropped() const { return dropped_.load(); }
   uint64_t connects() const { return connects_.load(); }
+  // Media waiting for the relay (fragments, bytes): what a slow or absent uplink holds back.
+  size_t queued_fragments() const;
+  size_t queued_bytes() const;
 
   struct Impl;  // lws callback glue (relay_publisher.cpp)
 
@@ -91,7 +94,7 @@ class RelayPublisher {
   std::atomic<bool> stopping_{false};
 
   // Shared between threads (mu_).
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::deque<Media> media_;
   size_t media_bytes_ = 0;
   bool wait_keyframe_ = false;

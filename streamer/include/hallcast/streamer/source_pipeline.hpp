@@ -67,7 +67,7 @@ class SourcePipeline {
   static gboolean on_bus(GstBus* bus, GstMessage* msg, gpointer self);
   static void on_source_setup(GstElement* bin, GstElement* src, gpointer self);
   GstFlowReturn deliver(GstElement* sink, GstElement* dst, bool video);
-  std::optional<GstClockTime> map_time(GstClockTime running);
+  std::optional<GstClockTime> map_time(GstClockTime running, bool video);
   void connect_tap(const char* name, Tap* tap);
   void handle_bus(GstMessage* msg);
 

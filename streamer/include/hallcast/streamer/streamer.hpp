@@ -19,6 +19,7 @@
 #include "hallcast/common/config.hpp"
 #include "hallcast/streamer/layout.hpp"
 #include "hallcast/streamer/program_pipeline.hpp"
+#include "hallcast/streamer/program_stats.hpp"
 #include "hallcast/streamer/source_pipeline.hpp"
 
 namespace hallcast::streamer {
@@ -53,6 +54,13 @@ class Streamer {
   const std::string& program() const { return program_; }
   uint64_t frames_encoded() const { return program_pipe_ ? program_pipe_->frames_encoded() : 0; }
   Health health(const std::string& source) const;
+  // The program's main source as the watchdog sees it (docs/protocol.md, program_health):
+  // "ok", "starting" (no frame yet), "held" (silent: its last frame holds), "slate" (the slate
+  // shows in its place while it is retried) or "waiting" (back, but watchdog.auto_return is
+  // off: the slate shows until the operator takes it again).
+  std::string program_health() const;
+  // Drop counters and SRT clients of the running program (zeros before start()).
+  const ProgramStats& program_stats() const { return stats_; }
   // Test hook: make a source silent (its buffers are dropped) or let it deliver again.
   void set_source_frozen(const std::string& id, bool frozen);
 
@@ -108,6 +116,7 @@ class Streamer {
   ProgramFormat format_;
   std::vector<Slot> slots_;
   std::unique_ptr<ProgramPipeline> program_pipe_;
+  ProgramStats stats_;  // attached to program_pipe_ while it runs
 
   std::string program_;
   std::string preview_;

@@ -38,6 +38,9 @@ inline constexpr size_t kPublishQueueBytes = 8u << 20;
 inline constexpr int kRelayRetryInitialMs = 500;
 inline constexpr int kRelayRetryMaxMs = 10000;
 inline constexpr size_t kMaxRelayMessage = 64 * 1024;  // text from the relay
+// How often the streamer sends its health (state with "stats": counters, fps, outputs) to the
+// relay, besides every change: the relay's /metrics are at most this old.
+inline constexpr int kHealthReportMs = 1000;
 // How often status (sd_notify STATUS, log counters) is reported.
 inline constexpr int kStatusIntervalMs = 10000;
 // Stop: how long to wait for EOS to drain through the muxers.

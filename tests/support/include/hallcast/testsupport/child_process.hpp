@@ -1,7 +1,10 @@
 // A child process for tests: spawn a binary, wait for lines on its stdout/stderr with a deadline,
 // stop it with SIGTERM and read its exit status. Reader threads collect output; every public
-// method may be called from the test's thread.
+// method may be called from the test's thread. Every timeout given here is scaled by
+// HALLCAST_TEST_TIME_SCALE (time_scale.hpp).
 #pragma once
+
+#include "hallcast/testsupport/time_scale.hpp"
 
 #include <chrono>
 #include <condition_variable>

@@ -1,7 +1,10 @@
 // A small blocking WebSocket (RFC 6455) and HTTP/1.1 client over plain sockets, for tests.
 // It does exactly what it is told (including sending broken frames) so tests can probe a
-// server's hardening. Not thread-safe: one thread owns each client.
+// server's hardening. Not thread-safe: one thread owns each client. Every timeout given here is
+// scaled by HALLCAST_TEST_TIME_SCALE (time_scale.hpp).
 #pragma once
+
+#include "hallcast/testsupport/time_scale.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -93,6 +96,7 @@ class WsClient {
 
  private:
   bool read_more(std::chrono::steady_clock::time_point deadline);
+  WsMessage receive_before(std::chrono::steady_clock::time_point deadline);
   bool write_all(std::string_view bytes);
 
   int fd_ = -1;
