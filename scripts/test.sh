@@ -10,6 +10,8 @@
 #   HALLCAST_BUILD_DIR=DIR          build the plain pass somewhere else (keeps DIR's CMake cache)
 #   HALLCAST_ASAN_BUILD_DIR=DIR     the same for the sanitizer pass
 #   HALLCAST_TEST_TIME_SCALE=N      deadline multiplier of the sanitizer pass (whole number)
+#   HALLCAST_SANITIZE_PARTS=LIST    parts built in the sanitizer pass (default "relay": common +
+#                                   relay + their tests; "relay;streamer;display" = everything)
 #
 # Exit status: 0 when every test of every pass passed.
 set -euo pipefail
@@ -22,7 +24,7 @@ for arg in "$@"; do
     --plain) passes=(plain) ;;
     --sanitize) passes=(sanitize) ;;
     -h|--help)
-      sed -n '2,14s/^# \{0,1\}//p' "$0"
+      sed -n '2,16s/^# \{0,1\}//p' "$0"
       exit 0
       ;;
     *) ctest_args+=("$arg") ;;
@@ -72,6 +74,7 @@ for pass in "${passes[@]}"; do
     export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:log_path=$reports/ubsan}"
     run_pass sanitize "$build" \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHALLCAST_SANITIZE=ON \
+      -DHALLCAST_PARTS="${HALLCAST_SANITIZE_PARTS:-relay}" \
       -DHALLCAST_TEST_TIME_SCALE="$scale" || status=1
     if compgen -G "$reports/*" >/dev/null; then
       echo "=== test.sh: sanitizer reports (from $reports):"
