@@ -2,6 +2,8 @@
 // the watchdog timeout: silent -> lost (its last frame holds), after slate.hold_ms -> hidden (the
 // slate layer shows), retried with back-off; delivering steadily again -> ok (and back on air
 // when watchdog.auto_return).
+#include <algorithm>
+
 #include "hallcast/common/logging.hpp"
 #include "hallcast/streamer/streamer.hpp"
 #include "hallcast/streamer/streamer_limits.hpp"
@@ -97,9 +99,11 @@ void Streamer::start_source(Slot& s) {
 void Streamer::restart_source(Slot& s, int64_t now) {
   s.retry_ms = std::min(s.retry_ms * 2, cfg_.watchdog.retry_max_ms);
   s.health = Health::Retrying;
-  s.next_retry_us = now + s.retry_ms * 1000LL;
-  log()->info("source {}: restarting (next attempt in {} ms if still silent)", s.cfg.id,
-              s.retry_ms);
+  // A failed start (here or on the bus) is retried after the back-off; one still starting is
+  // left to finish for at least the start grace.
+  int wait_ms = std::max(s.retry_ms, limits::kSourceStartGraceMs);
+  s.next_retry_us = now + wait_ms * 1000LL;
+  log()->info("source {}: restarting (next attempt in {} ms if still silent)", s.cfg.id, wait_ms);
   start_source(s);
 }
 

@@ -21,7 +21,13 @@ TEST(StreamerNeverBlack, SilentSourceIsReplacedByTheSlateAndComesBack) {
   Harness h(fast_watchdog(small_config({{"cam-1", "red"}, {"cam-2", "green"}})));
   h.start(20);
   ASSERT_TRUE(run_until([&] { return h.health("cam-1") == "ok"; }, 5s));
+  size_t settled = h.media.count();  // its first frames reach the program after this
+  ASSERT_TRUE(run_until([&] { return h.media.count() >= settled + 5; }, 5s));
   size_t froze_at = h.media.count();
+  // Times are compared on the wall clock of the frames' capture times (the fragment header):
+  // counts of published fragments lag what is being composed by however much the encoder is
+  // behind, which on a slow (sanitizer) build is many frames.
+  const int64_t froze_us = g_get_real_time();
   h.streamer->set_source_frozen("cam-1", true);
   ASSERT_TRUE(run_until([&] { return h.health("cam-1") != "ok"; }, 2s))
       << "the watchdog notices within its timeout";
@@ -32,6 +38,7 @@ TEST(StreamerNeverBlack, SilentSourceIsReplacedByTheSlateAndComesBack) {
   h.streamer->set_source_frozen("cam-1", false);
   ASSERT_TRUE(run_until([&] { return h.health("cam-1") == "ok"; }, 5s))
       << "recovers after steady_ms";
+  const int64_t back_us = g_get_real_time();
   size_t back_at = h.media.count();
   ASSERT_TRUE(run_until([&] { return h.media.count() >= back_at + 15; }, 5s));
 
@@ -48,11 +55,20 @@ TEST(StreamerNeverBlack, SilentSourceIsReplacedByTheSlateAndComesBack) {
     }
   }
   EXPECT_GE(slate_frames, 15u);
-  // Held last frame for timeout + hold (~800 ms = 24 frames), then the slate: not frozen forever.
-  EXPECT_LE(first_slate - froze_at, 40u);
-  EXPECT_GE(first_slate - froze_at, 6u) << "the last frame is held briefly before the slate";
-  for (size_t i = back_at + 3; i < px.size(); ++i)
+  // The last frame is held for timeout + hold (800 ms), then the slate: not frozen forever.
+  auto ms_after = [](uint64_t capture_us, int64_t t_us) {
+    return (static_cast<int64_t>(capture_us) - t_us) / 1000;
+  };
+  int64_t slate_after_ms = ms_after(frags[first_slate].header.capture_time_us, froze_us);
+  EXPECT_GE(slate_after_ms, 500) << "the last frame is held before the slate";
+  EXPECT_LE(slate_after_ms, 1500) << "the slate replaces a frozen picture";
+  size_t checked = 0;
+  for (size_t i = back_at; i < px.size(); ++i) {
+    if (ms_after(frags[i].header.capture_time_us, back_us) < 100) continue;
     EXPECT_EQ(classify(px[i]), Look::Red) << "frame " << i;
+    ++checked;
+  }
+  EXPECT_GE(checked, 5u) << "frames after the source came back";
 }
 
 TEST(StreamerNeverBlack, WithoutAutoReturnTheOperatorBringsItBack) {
@@ -91,6 +107,7 @@ TEST(StreamerNeverBlack, SourcesFailingAtStartDoNotStopTheProgram) {
   size_t at = h.media.count();
   ASSERT_TRUE(run_until([&] { return h.media.count() >= at + 30; }, 5s))
       << "retries never stall the program";
+  ASSERT_TRUE(run_until([&] { return h.health("cam-1") == "ok"; }, 5s));
   EXPECT_EQ(h.command({{"type", "switch"}, {"source", "cam-1"}})["type"], "ack");
   size_t cut = h.media.count();
   ASSERT_TRUE(run_until([&] { return h.media.count() >= cut + 10; }, 5s));

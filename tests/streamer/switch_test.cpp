@@ -23,7 +23,10 @@ std::vector<Look> looks(const Harness& h, const std::string& name) {
 TEST(StreamerSwitch, CutChangesTheProgramWithinTwoFramesOnAKeyframe) {
   Harness h(rgb_config());
   h.start(30);
-  ASSERT_TRUE(run_until([&] { return h.health("cam-2") == "ok"; }, 5s));
+  ASSERT_TRUE(
+      run_until([&] { return h.health("cam-1") == "ok" && h.health("cam-2") == "ok"; }, 5s));
+  size_t settled = h.media.count();  // cam-1's first frames reach the program after this
+  ASSERT_TRUE(run_until([&] { return h.media.count() >= settled + 5; }, 5s));
   size_t at = h.media.count();  // fragments published before the command
   auto reply = h.command({{"type", "switch"}, {"source", "cam-2"}, {"id", "op-1"}});
   EXPECT_EQ(reply, (nlohmann::json{{"type", "ack"}, {"ref", "switch"}, {"id", "op-1"}}));

@@ -21,8 +21,21 @@ inline constexpr int64_t kResyncThresholdMs = 250;
 inline constexpr int kSourceQueueMs = 300;
 // How often the watchdog looks at every source's last-buffer time.
 inline constexpr int kWatchdogTickMs = 50;
+// A restarted source that has not failed gets this long to connect and deliver its first frame
+// (an IP camera or SRT caller: connection plus the wait for a keyframe, seconds) before the
+// watchdog tears it down for another attempt; otherwise a slow start would never finish.
+inline constexpr int kSourceStartGraceMs = 5000;
 // Output branch queues: what a slow consumer (SRT peer) may hold before frames are dropped.
 inline constexpr int kOutputQueueMs = 500;
+// SRT output (MPEG-TS): the largest SRT live-mode message is 7 TS packets (1316 bytes).
+inline constexpr size_t kTsPacketsPerSrtMessage = 7;
+// mpegtsmux interleaves by time and waits until it has audio at least as new as each video
+// frame; the program's audio reaches it 5-30 ms later than video of the same time (AAC frames
+// are 21 ms). The muxer sees the audio this much ahead on its time line, so no video frame waits
+// for audio; the audio's PES timestamps are moved back by as much as they leave the muxer (lip
+// sync unchanged). Must stay below mpegtsmux's PCR lead, so the audio still arrives before its
+// presentation time.
+inline constexpr int kTsAudioLeadMs = 50;
 // Fade animation step (main-loop timer).
 inline constexpr int kFadeStepMs = 15;
 inline constexpr int kMaxFadeMs = 10000;
