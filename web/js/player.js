@@ -8,30 +8,48 @@
 // Owned by the page's main thread.
 
 import { KIND_INIT, parseMediaFrame } from './media-frame.js';
+import { LiveEdge, legacyRate } from './live-edge.js';
 import { fragmentStartSeconds, fragmentTrackIds, keepTracks, parseInit } from './mp4.js';
 
 export const LIVE = {
-  // Aim this far behind the newest buffered frame (plus a fragment). Chromium needs about
-  // 50-110 ms buffered ahead or it stalls (docs/latency.md); with one fragment per frame
-  // arriving as it is encoded, this is what sets the browser's glass-to-glass latency.
+  // The live edge (live-edge.js): hold the low-water mark of the cushion (buffered media ahead
+  // of the playhead, its smallest value over the last lowWaterS) at targetLatencyS by nudging
+  // playbackRate. Chromium resumes from an audio underflow only once 0.2-0.4 s are buffered
+  // (docs/latency.md), so a stall costs far more latency than a cushion that avoids it.
   targetLatencyS: 0.1,
-  catchUpBandS: 0.03,      // speed up when further behind than target + fragment + this
+  lowWaterS: 1.0,
+  catchUpBandS: 0.04,      // low-water above target + this: catchUpRate (back at half of it: 1.0)
+  catchUpRate: 1.1,
+  slowDownBandS: 0.02,     // low-water below target - this: slowDownRate (back at target: 1.0)
+  slowDownRate: 0.95,
+  // Chromium keeps the pitch at a rate other than 1 with WSOLA, which needs ~50 ms of decoded
+  // audio ahead and underflows (a stall) when the cushion is thin; plain resampling needs ~10 ms
+  // and shifts the pitch by the rate (±5 %, for the seconds a nudge lasts).
+  preservesPitch: false,
   // Each playback stall (the buffer ran dry: a slow or busy device, network jitter) widens
-  // the target by stallStepS, up to maxTargetS; stallFreeS without a stall narrows it again.
-  stallStepS: 0.05,
+  // the target by stallStepS, up to maxTargetS; stallFreeS without a stall narrows it by
+  // narrowStepS, down to targetLatencyS.
+  stallStepS: 0.04,
   maxTargetS: 0.6,
-  stallFreeS: 15,
-  catchUpRate: 1.2,        // playbackRate while somewhat behind
-  // Further behind than this (plus a fragment): jump to the edge. A late joiner's first GOP
-  // comes from the relay's cache, up to a GOP behind live: jump rather than creep up on it.
-  jumpBehindS: 0.6,
-  stallS: 2.0,             // currentTime frozen this long with data ahead: seek to the edge
+  stallFreeS: 20,
+  narrowStepS: 0.01,
+  // Further behind than this (plus a fragment): jump to the edge rather than catch up. A late
+  // joiner starts at the edge anyway; this is for big drift (a suspended tab, a long stall).
+  jumpBehindS: 1.5,
+  // currentTime frozen this long with data ahead: seek to the edge. Chromium resumes from an
+  // audio underflow only once 0.2 s are buffered, and doubles that after each one (up to 3 s)
+  // until a seek resets it: the second stall would last 0.4 s, the third 0.8 s.
+  stallS: 0.5,
   backBufferS: 12,         // keep this much played media; trim the rest
   maxQueue: 90,            // fragments waiting for the SourceBuffer; beyond: drop to a keyframe
   audioWaitS: 0.5,         // a declared audio track with no samples this long: play video only
   maxGop: 600,             // fragments kept since the last keyframe (to replay after a rebuild)
-  tickMs: 100,             // live-edge checks: often enough to hold a 30 ms band
+  tickMs: 50,              // live-edge checks: ~20 cushion samples per low-water window
 };
+
+// `&edge=legacy` on the page: session 1's live-edge rule (viewer.js sets its numbers in LIVE).
+const LEGACY_EDGE = new URLSearchParams(globalThis.location?.search ?? '').get('edge') === 'legacy';
+const LEGACY_STALL_S = 2.0;
 
 export function mediaSourceClass() {
   return globalThis.ManagedMediaSource || globalThis.MediaSource || null;
@@ -60,11 +78,15 @@ export class LivePlayer {
     this.status = 'idle';
     this.generation = 0;     // MediaSources built so far (diagnostics, tests)
     this.timer = setInterval(() => this.tick(), LIVE.tickMs);
-    this.targetS = LIVE.targetLatencyS;  // the live-edge target now (widened by stalls)
-    this.lastStallAt = 0;
+    this.edge = new LiveEdge(LIVE);
     video.addEventListener('error', () => this.rebuild());
     video.addEventListener('waiting', () => this.onStall());
     if (!this.MS) this.setStatus('unsupported');
+  }
+
+  // The live-edge target now (widened by stalls), seconds.
+  get targetS() {
+    return this.edge.targetS;
   }
 
   setStatus(state, extra = {}) {
@@ -163,6 +185,7 @@ export class LivePlayer {
     this.started = false;
     this.fragmentS = 0;
     this.lastStartS = null;
+    this.edge.reset();
     if (this.clock) this.clock.reset();
     if (globalThis.ManagedMediaSource && ms instanceof globalThis.ManagedMediaSource) {
       this.video.disableRemotePlayback = true;
@@ -253,14 +276,20 @@ export class LivePlayer {
       this.lastTime = v.currentTime;
       this.frozenSince = now;
     }
-    const frozen = now - this.frozenSince > LIVE.stallS * 1000 && behind > 0.3;
+    const stallS = LEGACY_EDGE ? LEGACY_STALL_S : LIVE.stallS;
+    const frozen = now - this.frozenSince > stallS * 1000 && behind > 0.3;
     if (behind > LIVE.jumpBehindS + slack || frozen || !this.inBuffered(v.currentTime)) {
-      const target = Math.max(b.start(b.length - 1), end - this.targetS);
-      if (Math.abs(target - v.currentTime) > 0.1) v.currentTime = target;
+      const target = Math.max(b.start(b.length - 1), end - this.edge.targetS);
+      if (Math.abs(target - v.currentTime) > 0.1) {
+        v.currentTime = target;
+        this.edge.reset();
+      }
       this.frozenSince = now;
     }
-    this.relaxTarget(now);
-    const rate = behind > this.targetS + slack + LIVE.catchUpBandS ? LIVE.catchUpRate : 1.0;
+    let rate = v.playbackRate;
+    if (LEGACY_EDGE) rate = legacyRate(behind, this.edge.targetS, slack, LIVE);
+    else if (!v.paused && !v.seeking) rate = this.edge.update(now, behind);
+    if (v.preservesPitch !== LIVE.preservesPitch && !LEGACY_EDGE) v.preservesPitch = LIVE.preservesPitch;
     if (v.playbackRate !== rate) v.playbackRate = rate;
     if (v.paused && !v.ended && v.readyState >= 3 && !this.userPaused) v.play().catch(() => {});
     this.setStatus(v.readyState >= 3 && !v.paused ? 'playing' : 'buffering');
@@ -269,14 +298,7 @@ export class LivePlayer {
 
   onStall() {
     if (!this.started || this.video.seeking) return;
-    this.targetS = Math.min(LIVE.maxTargetS, this.targetS + LIVE.stallStepS);
-    this.lastStallAt = performance.now();
-  }
-
-  relaxTarget(now) {
-    if (this.targetS <= LIVE.targetLatencyS || now - this.lastStallAt < LIVE.stallFreeS * 1000) return;
-    this.targetS = Math.max(LIVE.targetLatencyS, this.targetS - LIVE.stallStepS);
-    this.lastStallAt = now;
+    this.edge.stall(performance.now());
   }
 
   inBuffered(t) {

@@ -79,6 +79,22 @@ export function rgbaSampler(image, left = 0, top = 0) {
   };
 }
 
+// A sampler over one 8-bit plane (the luma of a YUV VideoFrame: the cheap read, no colour
+// conversion) holding the region starting at (left, top), rows `stride` bytes apart.
+export function planeSampler(data, stride, left = 0, top = 0) {
+  return (x, y, size) => {
+    let sum = 0;
+    let n = 0;
+    for (let row = y - top; row < y - top + size; row += 2) {
+      for (let col = x - left; col < x - left + size; col += 2) {
+        sum += data[row * stride + col];
+        n += 1;
+      }
+    }
+    return n ? Math.floor(sum / n) : 0;
+  };
+}
+
 // p50 / p95 / max of samples (ms).
 export function summarize(samples) {
   const s = [...samples].sort((a, b) => a - b);
