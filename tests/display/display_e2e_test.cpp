@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hallcast/testsupport/child_process.hpp"
+#include "hallcast/testsupport/srt_sender.hpp"
 #include "hallcast/testsupport/temp_dir.hpp"
 #include "hallcast/testsupport/ws_client.hpp"
 #include "screen_probe.hpp"
@@ -200,7 +201,7 @@ TEST_F(DisplayE2E, SrtVideoReplacesStandbyAndComesBackAfterLoss) {
             std::string::npos);
 
   size_t mark = display->lines().size();
-  auto sender = start_srt_sender(p.srt);
+  auto sender = testsupport::start_srt_sender({.port = p.srt});
   ASSERT_TRUE(wait_for(*display, "showing video srt", 20s, mark)) << display->output();
   Capture video = capture_until(is_video, 5s, "srt-video");
   EXPECT_TRUE(is_video(video)) << video.fraction_near(kStandbyRgb, 6);
@@ -211,7 +212,7 @@ TEST_F(DisplayE2E, SrtVideoReplacesStandbyAndComesBackAfterLoss) {
   EXPECT_TRUE(is_standby(capture_until(is_standby, 5s, "standby-after-loss")));
 
   mark = display->lines().size();
-  sender = start_srt_sender(p.srt);
+  sender = testsupport::start_srt_sender({.port = p.srt});
   ASSERT_TRUE(wait_for(*display, "showing video srt", 30s, mark)) << display->output();
   EXPECT_TRUE(is_video(capture_until(is_video, 5s, "srt-video-again")));
 

@@ -102,29 +102,4 @@ int free_port(bool udp) {
   return ntohs(a.sin_port);
 }
 
-std::unique_ptr<ChildProcess> start_srt_sender(int port) {
-  SpawnOptions o;
-  o.args = {"-q",
-            "videotestsrc",
-            "is-live=true",
-            "pattern=smpte",
-            "!",
-            "video/x-raw,format=I420,width=640,height=360,framerate=30/1",
-            "!",
-            "x264enc",
-            "tune=zerolatency",
-            "speed-preset=ultrafast",
-            "key-int-max=30",
-            "!",
-            "video/x-h264,profile=constrained-baseline",
-            "!",
-            "mpegtsmux",
-            "alignment=7",
-            "!",
-            "srtsink",
-            "uri=srt://127.0.0.1:" + std::to_string(port) + "?mode=listener",
-            "latency=40"};
-  return std::make_unique<ChildProcess>("/usr/bin/gst-launch-1.0", o);
-}
-
 }  // namespace hallcast::display::test

@@ -45,7 +45,4 @@ Capture capture_screen(const Xvfb& x, const std::string& png_path = "");
 // A UDP/TCP port that was free a moment ago.
 int free_port(bool udp);
 
-// The stand-in for the streamer's SRT output: a gst-launch SRT listener with SMPTE bars.
-std::unique_ptr<testsupport::ChildProcess> start_srt_sender(int port);
-
 }  // namespace hallcast::display::test

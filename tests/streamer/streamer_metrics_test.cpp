@@ -12,6 +12,7 @@
 
 #include "../relay/prometheus_text.hpp"
 #include "hallcast/testsupport/child_process.hpp"
+#include "hallcast/testsupport/srt_sender.hpp"
 #include "hallcast/testsupport/temp_dir.hpp"
 #include "hallcast/testsupport/ws_client.hpp"
 #include "streamer_fixture.hpp"
@@ -26,31 +27,12 @@ const std::string kHall = "{hall=\"hoi-truong\"}";
 
 // A camera that serves SRT (an IP camera in listener mode): H.264 in MPEG-TS, 320x180@30.
 std::unique_ptr<ts::ChildProcess> srt_camera(int port) {
-  std::vector<std::string> args = {"-q",
-                                   "videotestsrc",
-                                   "is-live=true",
-                                   "pattern=ball",
-                                   "!",
-                                   "video/x-raw,format=I420,width=320,height=180,framerate=30/1",
-                                   "!",
-                                   "x264enc",
-                                   "tune=zerolatency",
-                                   "speed-preset=ultrafast",
-                                   "key-int-max=15",
-                                   "option-string=scenecut=0",
-                                   "!",
-                                   "video/x-h264,profile=constrained-baseline",
-                                   "!",
-                                   "mpegtsmux",
-                                   "alignment=7",
-                                   "!",
-                                   "srtsink",
-                                   "uri=srt://127.0.0.1:" + std::to_string(port) + "?mode=listener",
-                                   "latency=40",
-                                   "wait-for-connection=false",
-                                   "sync=false"};
-  return std::make_unique<ts::ChildProcess>("/usr/bin/gst-launch-1.0",
-                                            ts::SpawnOptions{args, {}, {}, ""});
+  return ts::start_srt_sender({.port = port,
+                               .pattern = "ball",
+                               .width = 320,
+                               .height = 180,
+                               .keyframe_interval = 15,
+                               .wait_for_connection = false});
 }
 
 std::string config_extra(int camera_port) {
