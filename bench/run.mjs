@@ -35,9 +35,11 @@ const SOURCE_READY_MS = 10000;
 const LOADGEN_TIMEOUT_MS = 8 * 60 * 1000;
 const SETTLE_MS = 1000;  // let the source's first GOP reach the server before viewers join
 
-function loadgenArgs(port, pid) {
+function loadgenArgs(kind, port, pid) {
   const common = ['--port', String(port), '--hall', HALL, '--server-pid', String(pid),
     '--bitrate-kbps', opt['bitrate-kbps'], '--fps', opt.fps];
+  // The relay times its own fan-out (hallcast_fanout_seconds); an older binary just lacks it.
+  if (kind.startsWith('relay')) common.push('--relay-fanout');
   if (opt.smoke) {
     // Enough viewers that the server's CPU in a window is several /proc clock ticks (10 ms):
     // the relay needs ≈ 0.1 core·s per delivered Gbit/s.
@@ -60,7 +62,7 @@ async function runOne(kind, repeat) {
       { env: { HALLCAST_BENCH_PUBLISHER_TOKEN: tokens.publisher, HALLCAST_BENCH_CAPTIONER_TOKEN: tokens.captioner } });
     await waitForLine(source, /publishing to/, SOURCE_READY_MS);
     await new Promise((r) => setTimeout(r, SETTLE_MS));
-    load = start('load', path.join(opt['bin-dir'], 'hallcast-bench-load'), loadgenArgs(server.port, server.pid));
+    load = start('load', path.join(opt['bin-dir'], 'hallcast-bench-load'), loadgenArgs(kind, server.port, server.pid));
     const timer = setTimeout(() => load.child.kill('SIGKILL'), LOADGEN_TIMEOUT_MS);
     const exit = await load.done;
     clearTimeout(timer);

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <future>
 
 #include "hallcast/common/media_frame.hpp"
+#include "metrics_scrape.hpp"
 
 namespace hallcast::bench {
 namespace {
@@ -51,6 +53,12 @@ void LoadRun::connect_more(size_t n, size_t slow_every, std::vector<size_t>& int
 // One measurement window over `viewers` (their slow flag splits the statistics).
 nlohmann::json LoadRun::measure(const std::vector<size_t>& viewers, uint64_t window_ms) {
   WindowSamples ws;
+  std::future<FanoutScrape> fanout0, fanout1;  // off the loop's thread
+  auto scrape = [this] {
+    return std::async(std::launch::async, scrape_fanout, opts_.pool.host, opts_.pool.port,
+                      opts_.fanout_hall);
+  };
+  if (!opts_.fanout_hall.empty()) fanout0 = scrape();
   ws.w0 = media::wall_clock_us();
   ws.w1 = ws.w0 + window_ms * 1000;
   window_.open(ws.w0, ws.w1);
@@ -59,11 +67,13 @@ nlohmann::json LoadRun::measure(const std::vector<size_t>& viewers, uint64_t win
   ws.server0 = sample_server();
   ws.self0 = sample_process(getpid());
   pool_.pump_until(ws.w1);
+  if (!opts_.fanout_hall.empty()) fanout1 = scrape();
   ws.server1 = sample_server();
   ws.self1 = sample_process(getpid());
   ws.net1 = read_net_counters();
   pool_.pump_until(ws.w1 + opts_.grace_ms * 1000);
   window_.stop();
+  if (fanout0.valid() && fanout1.valid()) ws.relay_fanout = fanout_json(fanout0.get(), fanout1.get());
   return summarize(viewers, ws);
 }
 
@@ -101,6 +111,7 @@ nlohmann::json LoadRun::summarize(const std::vector<size_t>& viewers,
       {"loadgen_cpu_cores", (ws.self1.cpu_s - ws.self0.cpu_s) / secs},
       {"loadavg_1min", machine_info()["loadavg"][0]},
   };
+  if (!ws.relay_fanout.is_null()) j["relay_fanout"] = ws.relay_fanout;
   if (slow.viewers > 0) {
     j["slow"] = {{"delivered", slow.delivered(expected)},
                  {"dropped_by_server", slow.dropped},

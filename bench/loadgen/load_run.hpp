@@ -19,6 +19,7 @@ namespace hallcast::bench {
 struct LoadOptions {
   PoolOptions pool;
   pid_t server_pid = 0;  // sampled from /proc; 0 = not sampled
+  std::string fanout_hall;  // non-empty: scrape the relay's hallcast_fanout_seconds for this hall
   std::vector<size_t> steps = {250, 500, 1000, 1500, 2000};
   size_t must_reach = 2000;  // keep ramping up to here even after a failed step
   uint64_t warmup_ms = 1500;
@@ -41,6 +42,7 @@ struct WindowSamples {
   uint64_t w0 = 0, w1 = 0;
   NetCounters net0, net1;
   ProcessSample server0, server1, self0, self1;
+  nlohmann::json relay_fanout;  // the relay's own fan-out time in the window (null: not scraped)
 };
 
 // Per-group (normal / slow viewers) totals of one window.

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   app.add_option("--port", o.pool.port, "server port")->required();
   app.add_option("--hall", hall, "hall id (?hall=)");
   app.add_option("--server-pid", o.server_pid, "server process to sample in /proc");
+  bool fanout = false;
+  app.add_flag("--relay-fanout", fanout, "scrape the relay's hallcast_fanout_seconds per window");
   app.add_option("--steps", o.steps, "viewer counts of the ramp")->delimiter(',');
   app.add_option("--must-reach", o.must_reach, "keep ramping to here even after a failed step");
   app.add_option("--warmup-ms", o.warmup_ms);
@@ -33,6 +35,7 @@ int main(int argc, char** argv) {
   app.add_option("--slow-window-ms", o.slow_window_ms);
   CLI11_PARSE(app, argc, argv);
   o.pool.path = "/?hall=" + hall;
+  if (fanout) o.fanout_hall = hall;
   o.pool.slow_bytes_per_s = o.bitrate_kbps * 1000 / 8 / 2;
   std::signal(SIGPIPE, SIG_IGN);
   try {

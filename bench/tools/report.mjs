@@ -18,6 +18,9 @@ const METRICS = [
     [`lag_p99_${n}`, `lag p99 @${n}`, 'ms', (r) => stepAt(r, n)?.lag?.p99_ms],
     [`lag_max_${n}`, `lag max @${n}`, 'ms', (r) => stepAt(r, n)?.lag?.max_ms],
     [`caption_p99_${n}`, `caption lag p99 @${n}`, 'ms', (r) => p99(stepAt(r, n)?.caption_lag)],
+    [`fanout_last_p50_${n}`, `relay-added (last viewer) p50 @${n}`, 'ms', (r) => stepAt(r, n)?.relay_fanout?.last?.p50_ms],
+    [`fanout_last_p99_${n}`, `relay-added (last viewer) p99 @${n}`, 'ms', (r) => stepAt(r, n)?.relay_fanout?.last?.p99_ms],
+    [`fanout_median_p99_${n}`, `relay-added (median viewer) p99 @${n}`, 'ms', (r) => stepAt(r, n)?.relay_fanout?.median?.p99_ms],
   ]),
   ['join_p50', 'join → first decodable fragment p50 (@500)', 'ms', (r) => r.ramp?.join?.p50_ms],
   ['join_max', 'join → first decodable fragment max (@500)', 'ms', (r) => r.ramp?.join?.max_ms],
@@ -78,11 +81,11 @@ export function markdown(meta, summary, runs) {
     lines.push(`| ${row.label} | ${row.unit} | ${cells.join(' | ')} |`);
   }
   lines.push('', 'Medians of the repeats, (min–max) across them.', '');
-  lines.push('### Every step', '', '| server | # | viewers | delivered % | lag p50 / p99 / max ms | caption p99 ms | Gbit/s | server cores | server RSS MiB | load gen cores | load avg | kernel drops / retransmits |', '|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|');
+  lines.push('### Every step', '', '| server | # | viewers | delivered % | lag p50 / p99 / max ms | relay-added p50 / p99 ms (last viewer) | caption p99 ms | Gbit/s | server cores | server RSS MiB | load gen cores | load avg | kernel drops / retransmits |', '|---|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---|');
   for (const r of runs) {
     for (const s of [...(r.ramp?.steps ?? []), ...(r.slow ? [{ ...r.slow, viewers: `${r.slow.viewers} (5 % slow)` }] : [])]) {
       const moved = Object.entries(s.net_moved ?? {}).map(([k, v]) => `${k} ${v}`).join(', ') || '–';
-      lines.push(`| ${r.server} | ${r.repeat + 1} | ${s.viewers} | ${fmt(s.delivered * 100)} | ${fmt(s.lag.p50_ms)} / ${fmt(s.lag.p99_ms)} / ${fmt(s.lag.max_ms)} | ${fmt(p99(s.caption_lag))} | ${fmt(s.delivered_gbit_s)} | ${fmt(s.server?.cpu_cores)} | ${fmt((s.server?.rss_kib ?? 0) / 1024)} | ${fmt(s.loadgen_cpu_cores)} | ${fmt(s.loadavg_1min)} | ${moved} |`);
+      lines.push(`| ${r.server} | ${r.repeat + 1} | ${s.viewers} | ${fmt(s.delivered * 100)} | ${fmt(s.lag.p50_ms)} / ${fmt(s.lag.p99_ms)} / ${fmt(s.lag.max_ms)} | ${s.relay_fanout ? `${fmt(s.relay_fanout.last.p50_ms)} / ${fmt(s.relay_fanout.last.p99_ms)}` : '–'} | ${fmt(p99(s.caption_lag))} | ${fmt(s.delivered_gbit_s)} | ${fmt(s.server?.cpu_cores)} | ${fmt((s.server?.rss_kib ?? 0) / 1024)} | ${fmt(s.loadgen_cpu_cores)} | ${fmt(s.loadavg_1min)} | ${moved} |`);
     }
   }
   lines.push('');

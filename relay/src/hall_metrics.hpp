@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hallcast/common/config.hpp"
+#include "hallcast/relay/fanout_timer.hpp"
 
 namespace hallcast::relay {
 
@@ -41,6 +42,8 @@ struct HallMetrics {
   // Final captions: from the relay having the captioner's whole message to the caption being
   // queued for every client of the hall and acknowledged, the caption log's fsync included.
   DelayHistogram caption_delay;
+  // Media fragments: fully received to send() returned for the median / last up-to-date viewer.
+  FanoutTimer fanout;
   int64_t last_final_caption_ms = 0;  // wall clock of the last final caption accepted (0 = none)
   // The streamer's last "stats" object (docs/protocol.md). Kept when the publisher leaves so
   // that its counters never go backwards; gauges are reported as 0 while it is away.

@@ -190,6 +190,20 @@ class Exposition {
     family(name, type, help);
     for (const auto& h : hub.halls()) sample(name, {{"hall", h->id}}, value(*h));
   }
+  // The samples of one histogram series (its family written before): buckets, sum, count.
+  template <typename H>
+  void histogram(const std::string& name, const Labels& labels, const H& h) {
+    for (size_t i = 0; i < H::kBounds.size(); ++i) {
+      Labels with_le = labels;
+      with_le.emplace_back("le", number(H::kBounds[i]));
+      sample(name + "_bucket", with_le, static_cast<double>(h.bucket(i)));
+    }
+    Labels inf = labels;
+    inf.emplace_back("le", "+Inf");
+    sample(name + "_bucket", inf, static_cast<double>(h.count()));
+    sample(name + "_sum", labels, h.sum());
+    sample(name + "_count", labels, static_cast<double>(h.count()));
+  }
   std::string take() { return std::move(out_); }
 
  private:
@@ -273,17 +287,15 @@ void hall_figures(Exposition& e, const Hub& hub) {
              [](const Hall& h) { return static_cast<double>(h.metrics.lag_disconnects); });
   e.family("hallcast_caption_delay_seconds", "histogram",
            "Final caption received to broadcast queued, caption log fsync included");
+  for (const auto& h : hub.halls())
+    e.histogram("hallcast_caption_delay_seconds", {{"hall", h->id}}, h->metrics.caption_delay);
+  e.family("hallcast_fanout_seconds", "histogram",
+           "Media fragment fully received to send() returned for the median or last up-to-date "
+           "viewer");
   for (const auto& h : hub.halls()) {
-    const DelayHistogram& d = h->metrics.caption_delay;
-    for (size_t i = 0; i < DelayHistogram::kBounds.size(); ++i)
-      e.sample("hallcast_caption_delay_seconds_bucket",
-               {{"hall", h->id}, {"le", number(DelayHistogram::kBounds[i])}},
-               static_cast<double>(d.bucket(i)));
-    e.sample("hallcast_caption_delay_seconds_bucket", {{"hall", h->id}, {"le", "+Inf"}},
-             static_cast<double>(d.count()));
-    e.sample("hallcast_caption_delay_seconds_sum", {{"hall", h->id}}, d.sum());
-    e.sample("hallcast_caption_delay_seconds_count", {{"hall", h->id}},
-             static_cast<double>(d.count()));
+    const FanoutTimer& f = h->metrics.fanout;
+    e.histogram("hallcast_fanout_seconds", {{"hall", h->id}, {"viewer", "median"}}, f.median());
+    e.histogram("hallcast_fanout_seconds", {{"hall", h->id}, {"viewer", "last"}}, f.last());
   }
   e.per_hall(hub, "hallcast_caption_silence_seconds", "gauge",
              "Seconds since the hall's last final caption", [&](const Hall& h) {

@@ -16,6 +16,12 @@ int64_t now_ms() {
       .count();
 }
 
+int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 std::string_view to_string(Channel c) {
   switch (c) {
     case Channel::Live:
@@ -138,6 +144,8 @@ void Hub::open(Session* s, const std::string& bearer) {
 void Hub::leave(Session* s) {
   Hall* h = s->joined;
   s->joined = nullptr;
+  if (h && s->timed_seq) h->metrics.fanout.dropped(s->timed_seq);
+  s->timed_seq = 0;
   if (!h || !h->clients.erase(s) || s->channel != Channel::Live) return;
   --h->live_clients;
   Session* last = h->live_sessions.back();  // swap-remove: order does not matter
@@ -228,6 +236,7 @@ int Hub::write(Session* s) {
     if (m < static_cast<int>(b->size())) return -1;
     metrics_.bytes_out += b->size();
     ++metrics_.messages_out;
+    if (b->binary() && s->joined) fanout_progress(s, *s->joined);
     if (lws_partial_buffered(s->wsi)) break;
   }
   metrics_.skips += s->cursor.skips - before.skips;
@@ -236,8 +245,20 @@ int Hub::write(Session* s) {
   return 0;
 }
 
-void Hub::wake_viewers(Hall& h) {
+// After a write from the ring (init or fragment): whether that was the fragment whose fan-out
+// waits for this viewer, or the viewer went past it (skipped).
+void Hub::fanout_progress(Session* s, Hall& h) {
+  if (!s->timed_seq || s->cursor.next_seq <= s->timed_seq) return;
+  if (s->cursor.next_seq == s->timed_seq + 1)
+    h.metrics.fanout.handed(s->timed_seq, steady_ns());
+  else
+    h.metrics.fanout.dropped(s->timed_seq);
+  s->timed_seq = 0;
+}
+
+void Hub::wake_viewers(Hall& h, uint64_t fresh_seq) {
   int64_t now = now_ms();
+  FanoutTimer& fanout = h.metrics.fanout;
   for (auto* s : h.live_sessions) {
     if (h.ring.lagging_out(s->cursor, now)) {
       if (s->close_code) continue;
@@ -248,8 +269,14 @@ void Hub::wake_viewers(Hall& h) {
       kill(s);
       continue;
     }
+    if (fresh_seq && !s->close_code && h.ring.only_newest_pending(s->cursor)) {
+      if (s->timed_seq) fanout.dropped(s->timed_seq);  // not expected: it had all before
+      s->timed_seq = fresh_seq;
+      fanout.target(fresh_seq);
+    }
     if (!send_newest_now(s, h, now)) lws_callback_on_writable(s->wsi);
   }
+  if (fresh_seq) fanout.targets_known(fresh_seq);
 }
 
 // The common case at the live edge: the viewer lacks only the fragment that just arrived, has no
@@ -276,10 +303,11 @@ bool Hub::send_newest_now(Session* s, Hall& h, int64_t now) {
   }
   metrics_.bytes_out += b->size();
   ++metrics_.messages_out;
+  fanout_progress(s, h);
   return true;
 }
 
-void Hub::media_in(Session* s, Hall& h, std::vector<uint8_t>&& frame) {
+void Hub::media_in(Session* s, Hall& h, std::vector<uint8_t>&& frame, int64_t arrived_ns) {
   auto hdr = media::decode_header(frame);
   if (!hdr || frame.size() <= media::kFrameHeaderSize) {
     ++metrics_.protocol_errors;
@@ -293,17 +321,22 @@ void Hub::media_in(Session* s, Hall& h, std::vector<uint8_t>&& frame) {
   if (hdr->kind == media::FrameKind::Init) {
     bool was_live = h.ring.live();
     h.ring.set_init(std::move(b), now);
+    h.metrics.fanout.reset();
     logging::get("relay")->info("hall {}: init segment ({} bytes){}", h.id, frame.size(),
                                 was_live ? ", stream restarted" : ", stream live");
     broadcast(h, state_event(h), false);
   } else {
     ++metrics_.fragments_in;
     if (!h.ring.push(std::move(b), hdr->keyframe, now)) return;  // before init/keyframe
+    h.metrics.fanout.begin(h.ring.newest_seq(), arrived_ns);
+    wake_viewers(h, h.ring.newest_seq());
+    return;
   }
   wake_viewers(h);
 }
 
 void Hub::on_binary(Session* s, std::vector<uint8_t>&& frame) {
+  const int64_t arrived_ns = steady_ns();  // the whole message is in
   Hall* h = hall(s->hall);
   if (s->channel != Channel::Publish || !s->attached || !h || h->publisher != s) {
     ++metrics_.protocol_errors;
@@ -314,7 +347,7 @@ void Hub::on_binary(Session* s, std::vector<uint8_t>&& frame) {
       close_with(s, LWS_CLOSE_STATUS_POLICY_VIOLATION, "unauthorized");
     return;
   }
-  media_in(s, *h, std::move(frame));
+  media_in(s, *h, std::move(frame), arrived_ns);
 }
 
 void Hub::tick(int64_t now) {

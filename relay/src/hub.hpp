@@ -96,8 +96,11 @@ class Hub {
   void text_command(Session* s, Hall& h, const Json& cmd);
   void forward_command(Session* s, Hall& h, const Json& cmd);
   void route_answer(Session* s, Json msg);
-  void media_in(Session* s, Hall& h, std::vector<uint8_t>&& frame);
-  void wake_viewers(Hall& h);
+  void media_in(Session* s, Hall& h, std::vector<uint8_t>&& frame, int64_t arrived_ns);
+  // Writes or schedules the viewers' media; `fresh_seq` (0 = none) is a fragment that just
+  // arrived, whose fan-out is timed (hallcast_fanout_seconds).
+  void wake_viewers(Hall& h, uint64_t fresh_seq = 0);
+  void fanout_progress(Session* s, Hall& h);
   BufferRef next_message(Session* s, int64_t now, bool& disconnect);
   bool has_more(const Session* s) const;
   bool send_newest_now(Session* s, Hall& h, int64_t now);
@@ -118,5 +121,6 @@ class Hub {
 };
 
 int64_t now_ms();
+int64_t steady_ns();  // for durations (fan-out timing)
 
 }  // namespace hallcast::relay

@@ -71,6 +71,7 @@ void Hub::attach_publisher(Session* s) {
   h.publisher = s;
   s->attached = true;
   h.ring.clear();  // viewers wait for this publisher's init segment
+  h.metrics.fanout.reset();
   logging::get("relay")->info("hall {}: publisher {} attached", h.id, s->peer);
   // The streamer gets the current title (and nothing else to catch up on) for its burn-in.
   send(s, h.text.title_json());
@@ -82,6 +83,7 @@ void Hub::detach_publisher(Session* s) {
   h.publisher = nullptr;
   s->attached = false;
   h.ring.clear();
+  h.metrics.fanout.reset();
   h.state = Json::object();
   logging::get("relay")->info("hall {}: publisher {} gone, stream offline", h.id, s->peer);
   broadcast(h, state_event(h), false);

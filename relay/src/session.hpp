@@ -41,6 +41,7 @@ struct Session {
   Hall* joined = nullptr;          // the hall whose clients it is in (Hub::join / leave)
   size_t live_index = 0;           // live channel: its position in joined->live_sessions
   ViewerCursor cursor;             // live/control: media position
+  uint64_t timed_seq = 0;          // live: the fragment whose fan-out waits for it (0 = none)
   std::deque<BufferRef> text_out;  // text lane: sent before any media
   int close_code = 0;              // nonzero: close with this code at the next write
   std::string close_reason;
