@@ -17,6 +17,8 @@ import { fmt, summarize, summarizeFile } from './stats.mjs';
 import { runBrowser } from './browser.mjs';
 
 const ALL = 'display-srt,peer-default,peer-latency0,browser,browser-legacy';
+// The hall display's SRT chain up to the decoder (display/src/receivers.cpp).
+const DISPLAY_CHAIN = 'tsdemux latency=0 ! video/x-h264 ! capssetter caps=video/x-h264,alignment=au ! h264parse ! avdec_h264 thread-type=slice';
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const { values: opt } = parseArgs({ options: {
   'bin-dir': { type: 'string', default: join(REPO, 'build', 'bin') },
@@ -26,8 +28,9 @@ const { values: opt } = parseArgs({ options: {
   width: { type: 'string', default: '1280' },
   height: { type: 'string', default: '720' },
   fps: { type: 'string', default: '30' },
-  'srt-latency': { type: 'string', default: '40' },
+  'srt-latency': { type: 'string', default: '20' },
   only: { type: 'string', default: ALL },
+  'peer-pipeline': { type: 'string', default: '' },
   smoke: { type: 'boolean', default: false },
 } });
 if (opt.smoke) Object.assign(opt, { seconds: '4', warmup: '1', width: '320', height: '180',
@@ -66,6 +69,8 @@ async function main() {
       if (phase === 'display-srt') r = await runDisplay(config, out);
       else if (phase === 'peer-default') r = await runPeer(out, phase, `srtsrc uri=${srtUrl}?mode=caller ! tsdemux ! h264parse ! avdec_h264 ! fakesink name=sink sync=true`);
       else if (phase === 'peer-latency0') r = await runPeer(out, phase, `srtsrc uri=${srtUrl}?mode=caller latency=${opt['srt-latency']} ! tsdemux latency=0 ! h264parse ! avdec_h264 ! fakesink name=sink sync=true`);
+      else if (phase === 'peer-display') r = await runPeer(out, phase, `srtsrc uri=${srtUrl}?mode=caller latency=${opt['srt-latency']} ! ${DISPLAY_CHAIN} ! fakesink name=sink sync=false`);
+      else if (phase === 'peer-custom') r = await runPeer(out, phase, opt['peer-pipeline'].replaceAll('@SRT@', `${srtUrl}?mode=caller`).replaceAll('@LAT@', opt['srt-latency']));
       else if (phase === 'browser') r = await runBrowser({ url: `http://127.0.0.1:${relayPort}/?hall=hoi-truong&measure=1`, seconds, warmupMs, out, name: phase });
       else if (phase === 'browser-legacy') r = await runBrowser({ url: `http://127.0.0.1:${relayPort}/?hall=hoi-truong&measure=1&edge=legacy`, seconds, warmupMs, out, name: phase });
       else throw new Error(`unknown phase ${phase}`);

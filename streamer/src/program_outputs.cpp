@@ -1,14 +1,17 @@
 // ProgramPipeline's output taps: encoded video/audio appsinks -> Fmp4Muxer, and the capture-time
 // bookkeeping: each source frame's capture time (capture_time.hpp) is noted as it enters the
 // compositor, and each program frame entering the encoder takes the capture time of the input
-// it shows, which the fMP4 fragment header then carries.
+// it shows, which the fMP4 fragment header then carries. And the SRT output's TS, cut into SRT
+// messages as it leaves mpegtsmux with the audio's PES times restored (docs/latency.md).
 #include <gst/app/gstappsink.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "hallcast/common/logging.hpp"
 #include "hallcast/streamer/capture_time.hpp"
 #include "hallcast/streamer/program_pipeline.hpp"
+#include "hallcast/streamer/streamer_limits.hpp"
 
 namespace hallcast::streamer {
 namespace {
@@ -56,6 +59,103 @@ GstFlowReturn with_sample(GstElement* sink, F&& f) {
   return GST_FLOW_OK;
 }
 
+// --- SRT output: MPEG-TS from mpegtsmux alignment=0 to srtsink -------------------------------
+
+constexpr size_t kTsPacket = 188;
+constexpr uint64_t kPtsWrap = uint64_t{1} << 33;
+constexpr uint64_t kAudioLead90k = uint64_t{limits::kTsAudioLeadMs} * 90;
+
+uint64_t read_pes_time(const uint8_t* t) {
+  auto at = [t](int i) { return static_cast<uint64_t>(t[i]); };
+  return (((at(0) >> 1) & 0x07) << 30) | (at(1) << 22) | ((at(2) >> 1) << 15) | (at(3) << 7) |
+         (at(4) >> 1);
+}
+
+void write_pes_time(uint8_t* t, uint64_t v) {  // keeps the 4-bit prefix and the marker bits
+  t[0] = static_cast<uint8_t>((t[0] & 0xF0) | ((v >> 29) & 0x0E) | 1);
+  t[1] = static_cast<uint8_t>(v >> 22);
+  t[2] = static_cast<uint8_t>(((v >> 14) & 0xFE) | 1);
+  t[3] = static_cast<uint8_t>(v >> 7);
+  t[4] = static_cast<uint8_t>(((v << 1) & 0xFE) | 1);
+}
+
+// Moves the PTS/DTS of every audio PES starting in these TS packets back by the audio lead.
+void restore_audio_times(uint8_t* data, size_t size) {
+  for (size_t o = 0; o + kTsPacket <= size; o += kTsPacket) {
+    uint8_t* b = data + o;
+    if (b[0] != 0x47 || !(b[1] & 0x40) || !(b[3] & 0x10)) continue;  // sync, PUSI, payload
+    size_t p = 4 + ((b[3] & 0x20) ? 1u + b[4] : 0u);
+    if (p + 19 > kTsPacket || b[p] != 0 || b[p + 1] != 0 || b[p + 2] != 1) continue;
+    if ((b[p + 3] & 0xE0) != 0xC0) continue;  // stream_id 0xC0-0xDF: audio
+    int flags = b[p + 7] >> 6;                // 2: PTS, 3: PTS and DTS
+    for (int i = 0; i < (flags == 3 ? 2 : flags == 2 ? 1 : 0); ++i) {
+      uint8_t* t = b + p + 9 + 5 * i;
+      write_pes_time(t, (read_pes_time(t) + kPtsWrap - kAudioLead90k) % kPtsWrap);
+    }
+  }
+}
+
+// What the muxer output at once (one buffer or a list, each buffer one or more TS packets) as
+// SRT messages: copied into one block, audio times restored, cut into groups of at most 7
+// packets (an SRT live message; the last group of a frame goes out short, not held).
+GstBufferList* to_srt_messages(GstBuffer* const* bufs, guint n) {
+  size_t size = 0;
+  for (guint i = 0; i < n; ++i) size += gst_buffer_get_size(bufs[i]);
+  GstBufferList* out = gst_buffer_list_new();
+  if (size == 0) return out;
+  GstBuffer* all = gst_buffer_new_allocate(nullptr, size, nullptr);
+  GstMapInfo map;
+  if (!gst_buffer_map(all, &map, GST_MAP_WRITE)) {
+    gst_buffer_unref(all);
+    return out;
+  }
+  size_t at = 0;
+  for (guint i = 0; i < n; ++i) at += gst_buffer_extract(bufs[i], 0, map.data + at, size - at);
+  restore_audio_times(map.data, size);
+  gst_buffer_unmap(all, &map);
+  const size_t chunk = kTsPacket * limits::kTsPacketsPerSrtMessage;
+  for (size_t o = 0; o < size; o += chunk)
+    gst_buffer_list_add(out, gst_buffer_copy_region(all, GST_BUFFER_COPY_MEMORY, o,
+                                                    std::min(chunk, size - o)));
+  gst_buffer_unref(all);
+  return out;
+}
+
+// Probe on mpegtsmux's src pad (its streaming thread). A list is replaced in place; a single
+// buffer is handed to srtsink as a list directly (a probe cannot turn a buffer into a list).
+GstPadProbeReturn on_ts_output(GstPad* pad, GstPadProbeInfo* info, gpointer) {
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+    GstBufferList* in = GST_PAD_PROBE_INFO_BUFFER_LIST(info);
+    std::vector<GstBuffer*> bufs(gst_buffer_list_length(in));
+    for (guint i = 0; i < bufs.size(); ++i) bufs[i] = gst_buffer_list_get(in, i);
+    GST_PAD_PROBE_INFO_DATA(info) = to_srt_messages(bufs.data(), bufs.size());
+    gst_buffer_list_unref(in);
+    return GST_PAD_PROBE_OK;
+  }
+  GstBuffer* in = GST_PAD_PROBE_INFO_BUFFER(info);
+  GstBufferList* out = to_srt_messages(&in, 1);
+  gst_buffer_unref(in);
+  GST_PAD_PROBE_INFO_DATA(info) = nullptr;
+  GstPtr<GstPad> peer(gst_pad_get_peer(pad));
+  if (peer)
+    info->ABI.abi.flow_ret = gst_pad_chain_list(peer.get(), out);
+  else
+    gst_buffer_list_unref(out);
+  return GST_PAD_PROBE_HANDLED;
+}
+
+void connect_srt_output(GstElement* pipeline) {
+  auto mux = child(pipeline, "tsmux");
+  auto aparse = child(pipeline, "ts_aparse");
+  if (!mux || !aparse) return;  // no SRT output
+  GstPtr<GstPad> audio(gst_element_get_static_pad(aparse.get(), "src"));
+  gst_pad_set_offset(audio.get(), static_cast<gint64>(limits::kTsAudioLeadMs) * GST_MSECOND);
+  GstPtr<GstPad> src(gst_element_get_static_pad(mux.get(), "src"));
+  gst_pad_add_probe(src.get(),
+                    GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+                    &on_ts_output, nullptr, nullptr);
+}
+
 }  // namespace
 
 void ProgramPipeline::connect_outputs() {
@@ -71,6 +171,7 @@ void ProgramPipeline::connect_outputs() {
   gst_pad_add_probe(sink.get(), GST_PAD_PROBE_TYPE_BUFFER, &ProgramPipeline::on_encoder_input, this,
                     nullptr);
   guard_first_frames();
+  connect_srt_output(p);
 }
 
 // The compositor starts aggregating before the slate's first frame arrives; those first output

@@ -93,15 +93,19 @@ std::string ProgramPipeline::describe() const {
   if (!opts_.srt_listen.empty()) {
     std::string q = " ! queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=" +
                     ns(limits::kOutputQueueMs);
-    // alignment=7: srtsink needs whole 7-packet groups (PLATFORM-NOTES); no clock sync and no
-    // waiting for a caller, so an absent or slow SRT peer never holds the program back.
+    // alignment=0: the muxer outputs each frame's packets as soon as it has muxed it (alignment=7
+    // held each frame's last partial group until the next audio or video data filled it); the
+    // output is cut into SRT-sized messages (at most 7 packets) on its way to srtsink, and the
+    // audio reaches the muxer early on its time line so that the muxer, which interleaves by
+    // time, never holds a video frame waiting for audio (program_outputs.cpp). No clock sync and
+    // no waiting for a caller, so an absent or slow SRT peer never holds the program back.
     d += " vtee." + q +
          " ! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au ! "
          "tsmux."
          " atee." +
          q +
-         " ! aacparse ! tsmux."
-         " mpegtsmux name=tsmux alignment=7 ! srtsink name=srtout uri=" +
+         " ! aacparse name=ts_aparse ! tsmux."
+         " mpegtsmux name=tsmux alignment=0 ! srtsink name=srtout uri=" +
          launch_quote("srt://" + opts_.srt_listen + "?mode=listener") +
          " latency=" + std::to_string(opts_.srt_latency_ms) +
          " wait-for-connection=false sync=false async=false";

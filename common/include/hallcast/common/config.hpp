@@ -115,7 +115,7 @@ struct Watchdog {
 
 struct Outputs {
   std::string relay_url;  // "ws://host:port" of the relay; empty = do not publish
-  int srt_latency_ms = 40;
+  int srt_latency_ms = 20;  // a wired hall LAN; see docs/latency.md
   std::string srt_passphrase;  // empty = unencrypted
 };
 

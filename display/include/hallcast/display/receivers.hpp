@@ -28,7 +28,7 @@ struct VideoFormat {
 
 struct SrtInput {
   std::string url;  // srt://host:port
-  int latency_ms = 40;
+  int latency_ms = 20;
   std::string passphrase;
 };
 

@@ -20,7 +20,7 @@ struct ScreenSettings {
   config::Display display;  // the [[displays]] entry (or a default one for the first hall)
   std::string hall_name;
   std::string srt_url;  // "" = no SRT input
-  int srt_latency_ms = 40;
+  int srt_latency_ms = 20;
   std::string srt_passphrase;
   std::optional<RelayEndpoint> relay;  // nullopt = no relay configured
   bool play_srt = false;               // SRT is the primary input
