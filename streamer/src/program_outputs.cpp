@@ -115,8 +115,8 @@ GstBufferList* to_srt_messages(GstBuffer* const* bufs, guint n) {
   gst_buffer_unmap(all, &map);
   const size_t chunk = kTsPacket * limits::kTsPacketsPerSrtMessage;
   for (size_t o = 0; o < size; o += chunk)
-    gst_buffer_list_add(out, gst_buffer_copy_region(all, GST_BUFFER_COPY_MEMORY, o,
-                                                    std::min(chunk, size - o)));
+    gst_buffer_list_add(
+        out, gst_buffer_copy_region(all, GST_BUFFER_COPY_MEMORY, o, std::min(chunk, size - o)));
   gst_buffer_unref(all);
   return out;
 }
