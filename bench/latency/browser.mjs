@@ -109,6 +109,7 @@ export async function runBrowser({ url, seconds, warmupMs, out, name = 'browser'
       waiting: s.waiting, max_gap_ms: s.max_gap_ms, header: s.header, unstamped: s.unstamped,
       other_frame: s.other_frame,
       arrival: s.arrival, long_tasks: s.long_tasks, audio_behind_video: s.audio_behind_video,
+      audio_arrival: s.audio_arrival,
       presented_fps: round(s.presented_fps), callback_fps: round(s.callback_fps),
       decoded_fps: round(s.decoded_fps), dropped: s.dropped,
       cpu_percent: cpu };

@@ -90,6 +90,7 @@ void read_relay(TableReader& root, Relay& out) {
     r.integer("lag_disconnect_ms", out.lag_disconnect_ms, false, in_range(1000, 600000));
     r.integer("ping_interval_s", out.ping_interval_s, false, in_range(1, 300));
     r.integer("header_timeout_s", out.header_timeout_s, false, in_range(1, 60));
+    r.integer("fanout_threads", out.fanout_threads, false, in_range(0, 16));
     r.str("publisher_policy", out.publisher_policy, false, one_of({"reject", "takeover"}));
     r.boolean("viewer_token_required", out.viewer_token_required);
   });

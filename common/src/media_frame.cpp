@@ -24,7 +24,7 @@ uint64_t get_be(const uint8_t* in, int bytes) {
 void encode_header(const FrameHeader& h, uint8_t* out) {
   out[0] = kFrameVersion;
   out[1] = static_cast<uint8_t>(h.kind);
-  out[2] = h.keyframe ? 1 : 0;
+  out[2] = static_cast<uint8_t>((h.keyframe ? 1 : 0) | (h.audio_only ? 2 : 0));
   out[3] = static_cast<uint8_t>(kFrameHeaderSize);
   put_be(out + 4, h.media_time_us, 8);
   put_be(out + 12, h.capture_time_us, 8);
@@ -46,6 +46,7 @@ std::optional<FrameHeader> decode_header(std::span<const uint8_t> frame) {
   FrameHeader h;
   h.kind = static_cast<FrameKind>(frame[1]);
   h.keyframe = (frame[2] & 1) != 0;
+  h.audio_only = (frame[2] & 2) != 0;
   h.media_time_us = get_be(frame.data() + 4, 8);
   h.capture_time_us = get_be(frame.data() + 12, 8);
   h.sequence = static_cast<uint32_t>(get_be(frame.data() + 20, 4));

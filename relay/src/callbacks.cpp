@@ -63,6 +63,7 @@ void established(lws* wsi, PerSession* pss) {
   auto* s = new Session();
   pss->session = s;
   s->wsi = wsi;
+  if (!lws_is_ssl(wsi) && lws_get_network_wsi(wsi) == wsi) s->raw_fd = lws_get_socket_fd(wsi);
   s->channel = channel_of(wsi);
   s->hall = requested_hall(wsi, impl.cfg);
   s->peer = peer_address(wsi);

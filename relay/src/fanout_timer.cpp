@@ -1,5 +1,7 @@
 #include "hallcast/relay/fanout_timer.hpp"
 
+#include <algorithm>
+
 namespace hallcast::relay {
 
 void FanoutHistogram::observe(double seconds) {
@@ -36,7 +38,12 @@ void FanoutTimer::targets_known(uint64_t seq) {
   if (!r || r->known) return;
   r->known = true;
   size_t k = (r->targets + 1) / 2;  // the median target's rank
-  if (k > 0 && r->early.size() >= k) r->median_ns = r->early[k - 1];
+  if (k > 0 && r->early.size() >= k) {
+    // Handoffs timed on several threads are reported after the fact, not in time order.
+    auto kth = r->early.begin() + static_cast<std::ptrdiff_t>(k - 1);
+    std::nth_element(r->early.begin(), kth, r->early.end());
+    r->median_ns = *kth;
+  }
   r->early.clear();
   r->early.shrink_to_fit();
   settle(*r);
@@ -46,7 +53,7 @@ void FanoutTimer::handed(uint64_t seq, int64_t at_ns) {
   Record* r = find(seq);
   if (!r) return;
   ++r->handed;
-  r->last_ns = at_ns;
+  r->last_ns = std::max(r->last_ns, at_ns);
   if (!r->known) {
     r->early.push_back(at_ns);
     return;

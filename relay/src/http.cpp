@@ -232,6 +232,13 @@ void relay_totals(Exposition& e, Hub& hub) {
   c("hallcast_protocol_errors_total", "Malformed or oversized messages", m.protocol_errors);
   c("hallcast_captions_total", "Final captions accepted", m.captions);
   c("hallcast_commands_total", "Control commands received", m.commands);
+  e.single("hallcast_fanout_threads", "gauge", "Threads sending media fragments to viewers",
+           static_cast<double>(hub.fanout_threads()));
+  c("hallcast_fanout_parallel_total", "Fragments sent to viewers on several threads",
+    m.parallel_fanouts);
+  c("hallcast_fanout_partial_writes_total",
+    "Parallel fan-out sends the socket did not take whole (the rest buffered)",
+    m.parallel_partial_writes);
 }
 
 // What each hall's streamer reports (its "stats"): gauges are 0 while it is away, counters keep

@@ -1,6 +1,8 @@
 #include "hub.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "hallcast/common/logging.hpp"
 #include "hallcast/common/media_frame.hpp"
@@ -9,6 +11,40 @@
 namespace hallcast::relay {
 
 constexpr int kCloseTryAgainLater = 1013;  // RFC 6455 registry; lws 4.1 has no name for it
+
+namespace {
+
+// How many threads send a fragment to the viewers: the setting, or one per core (0); one with
+// TLS, where every write must go through the TLS library on the service thread.
+unsigned fanout_threads_for(const config::Relay& rc) {
+  if (!rc.tls_cert.empty()) return 1;
+  if (rc.fanout_threads > 0) return static_cast<unsigned>(rc.fanout_threads);
+  return std::clamp(std::thread::hardware_concurrency(), 1u, limits::kMaxAutoFanoutThreads);
+}
+
+// Writes the server's (unmasked) WebSocket frame header for the whole payload into the buffer's
+// headroom and returns its length: the same bytes lws_write() puts there for this buffer.
+size_t put_frame_header(SharedBuffer& b) {
+  uint8_t* p = b.payload();
+  uint64_t n = b.size();
+  uint8_t op = 0x80 | (b.binary() ? 0x2 : 0x1);  // FIN + opcode
+  size_t len = n < 126 ? 2 : n < 65536 ? 4 : 10;
+  uint8_t* h = p - len;
+  h[0] = op;
+  if (n < 126) {
+    h[1] = static_cast<uint8_t>(n);
+  } else if (n < 65536) {
+    h[1] = 126;
+    h[2] = static_cast<uint8_t>(n >> 8);
+    h[3] = static_cast<uint8_t>(n);
+  } else {
+    h[1] = 127;
+    for (int i = 0; i < 8; ++i) h[2 + i] = static_cast<uint8_t>(n >> (56 - 8 * i));
+  }
+  return len;
+}
+
+}  // namespace
 
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -57,6 +93,10 @@ Hub::Hub(const config::Config& cfg)
   RingLimits rl{cfg.relay.viewer_backlog_ms, cfg.relay.lag_disconnect_ms,
                 limits::kMaxRingFragments};
   for (const auto& h : cfg.halls) halls_.push_back(std::make_unique<Hall>(cfg, h, rl));
+  pool_ = std::make_unique<FanoutPool>(fanout_threads_for(cfg.relay));
+  logging::get("relay")->info("fan-out on {} thread{}{}", pool_->threads(),
+                              pool_->threads() == 1 ? "" : "s",
+                              cfg.relay.tls_cert.empty() ? "" : " (TLS)");
 }
 
 Hall* Hub::hall(const std::string& id) {
@@ -236,7 +276,7 @@ int Hub::write(Session* s) {
     if (m < static_cast<int>(b->size())) return -1;
     metrics_.bytes_out += b->size();
     ++metrics_.messages_out;
-    if (b->binary() && s->joined) fanout_progress(s, *s->joined);
+    if (b->binary() && s->joined) fanout_progress(s, *s->joined, steady_ns());
     if (lws_partial_buffered(s->wsi)) break;
   }
   metrics_.skips += s->cursor.skips - before.skips;
@@ -247,10 +287,10 @@ int Hub::write(Session* s) {
 
 // After a write from the ring (init or fragment): whether that was the fragment whose fan-out
 // waits for this viewer, or the viewer went past it (skipped).
-void Hub::fanout_progress(Session* s, Hall& h) {
+void Hub::fanout_progress(Session* s, Hall& h, int64_t at_ns) {
   if (!s->timed_seq || s->cursor.next_seq <= s->timed_seq) return;
   if (s->cursor.next_seq == s->timed_seq + 1)
-    h.metrics.fanout.handed(s->timed_seq, steady_ns());
+    h.metrics.fanout.handed(s->timed_seq, at_ns);
   else
     h.metrics.fanout.dropped(s->timed_seq);
   s->timed_seq = 0;
@@ -259,6 +299,10 @@ void Hub::fanout_progress(Session* s, Hall& h) {
 void Hub::wake_viewers(Hall& h, uint64_t fresh_seq) {
   int64_t now = now_ms();
   FanoutTimer& fanout = h.metrics.fanout;
+  // A fresh fragment to many viewers: their sends are spread over the pool's threads.
+  const bool parallel =
+      fresh_seq && pool_->threads() > 1 && h.live_sessions.size() >= limits::kMinParallelFanout;
+  jobs_.clear();
   for (auto* s : h.live_sessions) {
     if (h.ring.lagging_out(s->cursor, now)) {
       if (s->close_code) continue;
@@ -274,8 +318,10 @@ void Hub::wake_viewers(Hall& h, uint64_t fresh_seq) {
       s->timed_seq = fresh_seq;
       fanout.target(fresh_seq);
     }
+    if (parallel && s->raw_fd >= 0 && queue_newest(s, h, now)) continue;
     if (!send_newest_now(s, h, now)) lws_callback_on_writable(s->wsi);
   }
+  if (!jobs_.empty()) send_queued(h);
   if (fresh_seq) fanout.targets_known(fresh_seq);
 }
 
@@ -284,15 +330,20 @@ void Hub::wake_viewers(Hall& h, uint64_t fresh_seq) {
 // the POLLOUT round trip per viewer per fragment (two pollfd changes, a poll() over every
 // connection, a callback). When the socket does not take it all, lws keeps the rest and asks for
 // POLLOUT itself. HTTP/2 streams (a network wsi of their own) always wait for WRITEABLE.
-bool Hub::send_newest_now(Session* s, Hall& h, int64_t now) {
+bool Hub::take_newest(Session* s, Hall& h, int64_t now, Next& next) {
   if (s->close_code || !s->text_out.empty() || s->joined != &h ||
-      !h.ring.only_newest_pending(s->cursor) || lws_partial_buffered(s->wsi) ||
-      lws_get_network_wsi(s->wsi) != s->wsi)
+      !h.ring.only_newest_pending(s->cursor) || lws_partial_buffered(s->wsi))
     return false;
   const ViewerCursor before = s->cursor;
-  Next next = h.ring.next(s->cursor, now);
+  next = h.ring.next(s->cursor, now);
   metrics_.skips += s->cursor.skips - before.skips;
   metrics_.skipped_fragments += s->cursor.skipped_fragments - before.skipped_fragments;
+  return true;
+}
+
+bool Hub::send_newest_now(Session* s, Hall& h, int64_t now) {
+  Next next;
+  if (lws_get_network_wsi(s->wsi) != s->wsi || !take_newest(s, h, now, next)) return false;
   if (next.kind != NextKind::Send) return next.kind == NextKind::Nothing;
   const BufferRef& b = next.buffer;
   int m =
@@ -303,8 +354,63 @@ bool Hub::send_newest_now(Session* s, Hall& h, int64_t now) {
   }
   metrics_.bytes_out += b->size();
   ++metrics_.messages_out;
-  fanout_progress(s, h);
+  fanout_progress(s, h, steady_ns());
   return true;
+}
+
+// send_newest_now's checks, but the write is queued for send_queued(). Only for sessions on a
+// plain TCP socket (Session::raw_fd).
+bool Hub::queue_newest(Session* s, Hall& h, int64_t now) {
+  Next next;
+  if (!take_newest(s, h, now, next)) return false;
+  if (next.kind != NextKind::Send) return next.kind == NextKind::Nothing;
+  // The ring keeps the buffer alive until send_queued() is done (nothing is pushed meanwhile).
+  SharedBuffer& b = *next.buffer;
+  size_t header = put_frame_header(b);
+  FanoutJob j;
+  j.session = s;
+  j.fd = s->raw_fd;
+  j.data = b.payload() - header;
+  j.len = header + b.size();
+  j.payload_len = b.size();
+  jobs_.push_back(j);
+  return true;
+}
+
+// The queued live-edge writes go out on the pool's threads (raw send() of the whole frame; no
+// lws call off this thread). Back here, with lws idle all along: what the socket did not take is
+// handed to lws, which sends it before anything else on that connection (its own pings and
+// closes included) and calls WRITEABLE only once it is flushed; a socket error closes the
+// connection.
+void Hub::send_queued(Hall& h) {
+  pool_->run(jobs_);
+  ++metrics_.parallel_fanouts;
+  for (auto& j : jobs_) {
+    Session* s = j.session;
+    int64_t at_ns = j.done_ns;
+    if (j.sent < 0) {
+      kill(s);  // the socket failed: close it from the service loop
+      continue;
+    }
+    auto sent = static_cast<size_t>(j.sent);
+    if (sent < j.len) {
+      // The rest of the frame (header included when none went out) as raw bytes: lws adds
+      // no framing to LWS_WRITE_RAW, it sends what fits and buffers the rest.
+      auto* rest = const_cast<uint8_t*>(j.data + sent);
+      size_t n = j.len - sent;
+      int m = lws_write(s->wsi, rest, n, LWS_WRITE_RAW);
+      if (m < static_cast<int>(n)) {
+        kill(s);
+        continue;
+      }
+      ++metrics_.parallel_partial_writes;
+      if (sent == 0) at_ns = steady_ns();
+    }
+    metrics_.bytes_out += j.payload_len;
+    ++metrics_.messages_out;
+    fanout_progress(s, h, at_ns);
+  }
+  jobs_.clear();
 }
 
 void Hub::media_in(Session* s, Hall& h, std::vector<uint8_t>&& frame, int64_t arrived_ns) {

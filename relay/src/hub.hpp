@@ -1,5 +1,7 @@
 // The relay's state: halls (media ring, captions/titles, streamer, clients), connection counts
-// and metrics; what each WebSocket event does. Owned by the service thread; lws calls only.
+// and metrics; what each WebSocket event does. Owned by the service thread; lws calls only. The
+// one exception is FanoutPool::run() in the parallel fan-out, whose helper threads send() bytes
+// prepared here on viewers' sockets while this thread is inside run() (fanout_pool.hpp).
 #pragma once
 
 #include <map>
@@ -9,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "fanout_pool.hpp"
 #include "hall_metrics.hpp"
 #include "hallcast/common/config.hpp"
 #include "hallcast/relay/caption_log.hpp"
@@ -23,6 +26,9 @@ struct Metrics {
   uint64_t skips = 0, skipped_fragments = 0, lag_disconnects = 0;
   uint64_t auth_failures = 0, rejected_connections = 0, protocol_errors = 0;
   uint64_t captions = 0, commands = 0;
+  // Fragments sent by the parallel fan-out, and its sends the socket did not take whole (part or
+  // none of the frame; the rest went to lws's buffer).
+  uint64_t parallel_fanouts = 0, parallel_partial_writes = 0;
 };
 
 struct Hall {
@@ -65,6 +71,7 @@ class Hub {
   size_t connections_from(const std::string& peer) const;
   size_t viewers() const;
   int64_t started_ms() const { return started_ms_; }
+  unsigned fanout_threads() const { return pool_->threads(); }
 
   // Session lifecycle (ESTABLISHED / CLOSED)
   void open(Session* s, const std::string& bearer);
@@ -100,10 +107,17 @@ class Hub {
   // Writes or schedules the viewers' media; `fresh_seq` (0 = none) is a fragment that just
   // arrived, whose fan-out is timed (hallcast_fanout_seconds).
   void wake_viewers(Hall& h, uint64_t fresh_seq = 0);
-  void fanout_progress(Session* s, Hall& h);
+  void fanout_progress(Session* s, Hall& h, int64_t at_ns);
+  // Parallel fan-out: queue the live-edge write instead of doing it (true = handled, as
+  // send_newest_now), then send the queue on the pool's threads and settle the results.
+  bool queue_newest(Session* s, Hall& h, int64_t now);
+  void send_queued(Hall& h);
   BufferRef next_message(Session* s, int64_t now, bool& disconnect);
   bool has_more(const Session* s) const;
   bool send_newest_now(Session* s, Hall& h, int64_t now);
+  // The live-edge fast paths' shared step: false when `s` is not simply one fragment behind;
+  // otherwise takes the ring's next message for it into `next` (skips counted).
+  bool take_newest(Session* s, Hall& h, int64_t now, Next& next);
   void join(Session* s, Hall& h);
   void leave(Session* s);
 
@@ -118,6 +132,8 @@ class Hub {
   uint64_t next_command_ = 1;
   int64_t started_ms_ = 0;
   Metrics metrics_;
+  std::unique_ptr<FanoutPool> pool_;
+  std::vector<FanoutJob> jobs_;  // the parallel fan-out's batch (reused)
 };
 
 int64_t now_ms();

@@ -29,6 +29,7 @@ struct SessionTimer {
 
 struct Session {
   lws* wsi = nullptr;
+  int raw_fd = -1;      // its plain TCP socket, for the parallel fan-out; -1 = TLS or HTTP/2 stream
   uint64_t serial = 0;  // unique per connection, for routing answers to a closed-safe id
   Channel channel = Channel::Live;
   Role role = Role::None;

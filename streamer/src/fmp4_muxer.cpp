@@ -151,6 +151,8 @@ void Fmp4Muxer::write_video(std::span<const uint8_t> au, int64_t pts_us, bool ke
     return;
   }
   avio_flush(ctx_->pb);
+  last_video_pts_us_ = pts_us;
+  last_video_capture_us_ = capture_us;
   if (pending_.empty()) return;
   media::FrameHeader h;
   h.kind = media::FrameKind::Fragment;
@@ -177,12 +179,35 @@ void Fmp4Muxer::write_audio(std::span<const uint8_t> frame, int64_t pts_us) {
   pkt->flags |= AV_PKT_FLAG_KEY;
   int rc = av_write_frame(ctx_, pkt);
   av_packet_free(&pkt);
-  if (rc < 0 && dropped_++ == 0) log()->warn("fmp4: audio frame not muxed: {}", av_error(rc));
+  // Out at once in a fragment of its own: waiting for the next video frame (0-33 ms) kept the
+  // newest audio that much behind in every viewer's buffer (docs/latency.md).
+  if (rc >= 0) rc = av_write_frame(ctx_, nullptr);
+  if (rc < 0) {
+    if (dropped_++ == 0) log()->warn("fmp4: audio frame not muxed: {}", av_error(rc));
+    return;
+  }
+  avio_flush(ctx_->pb);
+  if (pending_.empty()) return;
+  media::FrameHeader h;
+  h.kind = media::FrameKind::Fragment;
+  h.audio_only = true;
+  h.media_time_us = static_cast<uint64_t>(pts_us - base_us_);
+  // Audio and video of a source share one time line, so the newest video frame's capture time
+  // maps this audio's time onto the capture clock the same way (CaptionClock stays consistent).
+  h.capture_time_us = static_cast<uint64_t>(static_cast<int64_t>(last_video_capture_us_) +
+                                            (pts_us - last_video_pts_us_));
+  ++audio_fragments_;
+  out_(h, std::exchange(pending_, {}));
 }
 
 uint64_t Fmp4Muxer::fragments() const {
   std::lock_guard lock(mu_);
   return fragments_;
+}
+
+uint64_t Fmp4Muxer::audio_fragments() const {
+  std::lock_guard lock(mu_);
+  return audio_fragments_;
 }
 
 uint64_t Fmp4Muxer::dropped() const {

@@ -9,18 +9,21 @@ namespace {
 
 using config::SourceKind;
 
-std::string video_tail(const ProgramFormat& f) {
-  return " ! queue max-size-buffers=3 leaky=downstream ! videoconvert ! videoscale add-borders=true"
-         " ! videorate ! " +
-         video_caps(f) + " ! appsink name=video sync=false max-buffers=2 drop=true";
+// The end of every source pipeline: the program format, into appsinks the program reads.
+// A live source (camera, network) must never be held back: its queues leak and its appsinks
+// drop, keeping only the newest frames. A file is the opposite: nothing paces its demuxer but
+// back-pressure from the clock-synchronised appsinks, so a leaky queue there would let the
+// decoder race through the file and drop almost every frame; a paced tail blocks instead.
+std::string video_tail(const ProgramFormat& f, bool paced = false) {
+  return std::string(" ! queue max-size-buffers=3") + (paced ? "" : " leaky=downstream") +
+         " ! videoconvert ! videoscale add-borders=true ! videorate ! " + video_caps(f) +
+         " ! appsink name=video max-buffers=2" + (paced ? " sync=true" : " sync=false drop=true");
 }
 
 std::string audio_tail(bool paced) {
-  return std::string(
-             " ! queue max-size-time=200000000 leaky=downstream ! audioconvert ! audioresample "
-             "! ") +
-         audio_caps() +
-         " ! appsink name=audio max-buffers=8 drop=true sync=" + (paced ? "true" : "false");
+  return std::string(" ! queue max-size-time=200000000") + (paced ? "" : " leaky=downstream") +
+         " ! audioconvert ! audioresample ! " + audio_caps() +
+         " ! appsink name=audio max-buffers=8" + (paced ? " sync=true" : " sync=false drop=true");
 }
 
 void require(const std::string& value, const config::Source& s, const char* field) {
@@ -47,12 +50,7 @@ std::string test_desc(const config::Source& s, const ProgramFormat& f) {
 
 // Demuxed/decoded sources: "d." is a decodebin-like element with dynamic pads.
 std::string decoded_branches(const config::Source& s, const ProgramFormat& f, bool paced) {
-  std::string d = " d. ! video/x-raw" + video_tail(f);
-  if (paced) {
-    // A file is paced by its video appsink's clock, not by a live source.
-    auto pos = d.rfind("sync=false");
-    d.replace(pos, 10, "sync=true");
-  }
+  std::string d = " d. ! video/x-raw" + video_tail(f, paced);
   if (source_has_audio(s)) d += " d. ! audio/x-raw" + audio_tail(paced);
   return d;
 }

@@ -31,6 +31,22 @@ TEST(CommonMediaFrame, RoundTripKeepsEveryField) {
   EXPECT_EQ(std::vector<uint8_t>(p.begin(), p.end()), fmp4);
 }
 
+TEST(CommonMediaFrame, AudioOnlyFlagIsBitOneBesideTheKeyframeFlag) {
+  FrameHeader h;
+  h.audio_only = true;
+  auto frame = encode_frame(h, {});
+  EXPECT_EQ(frame[2], 2);
+  auto back = decode_header(frame);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_TRUE(back->audio_only);
+  EXPECT_FALSE(back->keyframe);
+  h.audio_only = false;
+  h.keyframe = true;
+  frame = encode_frame(h, {});
+  EXPECT_EQ(frame[2], 1);
+  EXPECT_FALSE(decode_header(frame)->audio_only);
+}
+
 TEST(CommonMediaFrame, InitSegmentWithoutPayload) {
   FrameHeader h;
   h.kind = FrameKind::Init;

@@ -103,15 +103,15 @@ TEST(CaptureTime, StampReadBackFromTheEncodedProgramMatchesTheFragmentHeader) {
   // From the first keyframe once the camera is on air (before that the slate shows, unstamped),
   // 90 frames: however long the camera took to start on a busy machine.
   ASSERT_TRUE(run_until([&] { return h.health("cam-1") == "ok"; }, 10s));
-  size_t k = h.media.count();
+  size_t k = h.media.video_count();
   ASSERT_TRUE(run_until(
       [&] {
-        auto all = h.media.fragments();
+        auto all = h.media.video_fragments();
         while (k < all.size() && !all[k].header.keyframe) ++k;
         return k < all.size() && all.size() >= k + 90;
       },
       10s));
-  auto frags = h.media.fragments();
+  auto frags = h.media.video_fragments();
   std::string file = write_mp4(h.media.init(), frags, k, frags.size(), "stamped.mp4");
   auto stamps = stamps_of(file, frags.back().arrived_wall_us);
   ASSERT_EQ(stamps.size(), frags.size() - k) << "one decoded frame per fragment";

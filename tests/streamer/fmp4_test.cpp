@@ -1,14 +1,33 @@
 // The fMP4 the streamer publishes: valid (ffprobe: H.264 + AAC, expected frame count), one
-// fragment per video frame, keyframes where configured, decodable from any keyframe fragment.
+// fragment per video frame and one per audio frame (audio leaves without waiting for video, with
+// the times it was given), keyframes where configured, decodable from any keyframe fragment.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
+#include "hallcast/streamer/fmp4_muxer.hpp"
 #include "streamer_fixture.hpp"
 
 namespace hallcast::streamer::testing {
 namespace {
+
+// {stream_index, pts seconds} of every packet of an MP4 file, in file order (ffprobe).
+std::vector<std::pair<int, double>> packets_of(const std::string& file) {
+  std::string out =
+      sh("ffprobe -v error -show_entries packet=stream_index,pts_time -of csv=p=0 '" + file + "'");
+  std::vector<std::pair<int, double>> packets;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    auto comma = line.find(',');
+    if (comma == std::string::npos) continue;
+    packets.emplace_back(std::stoi(line.substr(0, comma)), std::stod(line.substr(comma + 1)));
+  }
+  return packets;
+}
 
 TEST(StreamerFmp4, PublishesValidH264AacWithOneFragmentPerFrame) {
   Harness h(small_config({{"cam-1", "ball"}, {"cam-2", "green"}}));
@@ -16,29 +35,100 @@ TEST(StreamerFmp4, PublishesValidH264AacWithOneFragmentPerFrame) {
   auto init = h.media.init();
   auto frags = h.media.fragments();
   ASSERT_FALSE(init.empty());
-  ASSERT_GE(frags.size(), 75u);
   ASSERT_TRUE(frags[0].header.keyframe) << "the stream must start at a keyframe";
-  std::string file = write_mp4(init, frags, 0, 75, "whole.mp4");
+  // Everything up to (not including) the 76th video fragment.
+  size_t end = 0, video = 0, audio = 0;
+  for (; end < frags.size() && video < 75; ++end) {
+    if (frags[end].header.audio_only) {
+      ++audio;
+      EXPECT_FALSE(frags[end].header.keyframe);
+    } else {
+      ++video;
+    }
+  }
+  ASSERT_EQ(video, 75u);
+  std::string file = write_mp4(init, frags, 0, end, "whole.mp4");
   std::string probe =
-      sh("ffprobe -v error -count_frames -show_entries stream=codec_name,profile,nb_read_frames,"
-         "pix_fmt -of json '" +
+      sh("ffprobe -v error -count_frames -count_packets -show_entries stream=codec_name,profile,"
+         "nb_read_frames,nb_read_packets,pix_fmt -of json '" +
          file + "'");
   auto j = nlohmann::json::parse(probe);
   ASSERT_EQ(j["streams"].size(), 2u) << probe;
   EXPECT_EQ(j["streams"][0]["codec_name"], "h264");
   EXPECT_EQ(j["streams"][0]["profile"], "Constrained Baseline");
   EXPECT_EQ(j["streams"][0]["pix_fmt"], "yuv420p");
-  EXPECT_EQ(j["streams"][0]["nb_read_frames"], "75") << "one video frame per fragment";
+  EXPECT_EQ(j["streams"][0]["nb_read_frames"], "75") << "one video frame per video fragment";
   EXPECT_EQ(j["streams"][1]["codec_name"], "aac");
   EXPECT_GT(std::stoi(j["streams"][1]["nb_read_frames"].get<std::string>()),
             75 * 48000 / 1024 / 30 / 2);
+  EXPECT_EQ(j["streams"][1]["nb_read_packets"], std::to_string(audio))
+      << "one AAC frame per audio-only fragment";
+}
+
+// The muxer on its own: each audio frame leaves at once in a fragment of its own, before the
+// next video frame is written, and the output carries the times it was given (no shift).
+TEST(StreamerFmp4, AudioLeavesTheMuxerBeforeTheNextVideoFrameWithItsOwnTimes) {
+  std::vector<Fragment> out;
+  Fmp4Muxer mux(
+      [&](const media::FrameHeader& h, std::vector<uint8_t>&& b) {
+        out.push_back(Fragment{h, std::move(b), {}, 0});
+      },
+      30);
+  // avcC (baseline 320x180 SPS/PPS) and AudioSpecificConfig (AAC-LC, 48 kHz, stereo).
+  const std::vector<uint8_t> avcc = {0x01, 0x42, 0xc0, 0x0d, 0xff, 0xe1, 0x00, 0x0b, 0x67,
+                                     0x42, 0xc0, 0x0d, 0xd9, 0x41, 0x41, 0x7e, 0x5c, 0x04,
+                                     0x40, 0x01, 0x00, 0x04, 0x68, 0xcb, 0x83, 0xcb};
+  const std::vector<uint8_t> asc = {0x11, 0x90};
+  mux.set_video_config(avcc, 320, 180);
+  mux.set_audio_config(asc, 48000, 2);
+  ASSERT_EQ(out.size(), 1u) << "the init segment";
+  const std::vector<uint8_t> idr = {0, 0, 0, 3, 0x65, 0x88, 0x84};
+  const std::vector<uint8_t> delta = {0, 0, 0, 3, 0x41, 0x9a, 0x02};
+  const std::vector<uint8_t> aac(24, 0x21);
+  const int64_t t0 = 7'000'000;                        // running time of the first frame, µs
+  const uint64_t cap0 = 1'700'000'000'000'000;         // its capture time
+  const int64_t audio_us[] = {3'000, 24'333, 45'667};  // after t0; AAC frames of 21.33 ms
+  mux.write_video(idr, t0, true, cap0);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_FALSE(out[1].header.audio_only);
+  for (size_t i = 0; i < 3; ++i) {
+    mux.write_audio(aac, t0 + audio_us[i]);
+    ASSERT_EQ(out.size(), 3 + i) << "audio frame " << i << " waited for the next video frame";
+    const auto& h = out.back().header;
+    EXPECT_TRUE(h.audio_only);
+    EXPECT_FALSE(h.keyframe);
+    EXPECT_EQ(h.media_time_us, static_cast<uint64_t>(audio_us[i]));
+    EXPECT_EQ(h.capture_time_us, cap0 + static_cast<uint64_t>(audio_us[i]))
+        << "the audio's capture time maps like the video's";
+  }
+  mux.write_video(delta, t0 + 33'333, false, cap0 + 33'333);
+  ASSERT_EQ(out.size(), 6u);
+  EXPECT_FALSE(out.back().header.audio_only);
+  EXPECT_EQ(mux.fragments(), 2u);
+  EXPECT_EQ(mux.audio_fragments(), 3u);
+
+  std::vector<uint8_t> init = out[0].bytes;
+  out.erase(out.begin());
+  auto packets = packets_of(write_mp4(init, out, 0, out.size(), "muxer-only.mp4"));
+  ASSERT_EQ(packets.size(), 5u);
+  const std::pair<int, double> want[] = {
+      {0, 0.0}, {1, 0.003}, {1, 0.024333}, {1, 0.045667}, {0, 0.033333}};
+  // libavformat starts each track's first fragment at time 0 (its tfdt), so the stream's very
+  // first audio frame reads back at 0 rather than 3 ms (the same before audio had fragments of
+  // its own); every later one must carry exactly the time it was written with.
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(packets[i].first, want[i].first) << "packet " << i;
+    if (i != 1) {
+      EXPECT_NEAR(packets[i].second, want[i].second, 0.0001) << "packet " << i;
+    }
+  }
 }
 
 TEST(StreamerFmp4, KeyframesAtTheConfiguredIntervalAndTimestampsIncrease) {
   Harness h(small_config({{"cam-1", "ball"}}));
   h.cfg.program.keyframe_interval_ms = 500;  // 15 frames at 30 fps
   h.start(50);
-  auto frags = h.media.fragments();
+  auto frags = h.media.video_fragments();
   std::vector<size_t> keys;
   for (size_t i = 0; i < frags.size(); ++i) {
     if (frags[i].header.keyframe) keys.push_back(i);
@@ -47,6 +137,16 @@ TEST(StreamerFmp4, KeyframesAtTheConfiguredIntervalAndTimestampsIncrease) {
     }
     EXPECT_GT(frags[i].header.capture_time_us, 1600000000000000u);  // wall clock, µs
   }
+  size_t audio = 0;
+  uint64_t last_audio = 0;
+  for (const auto& f : h.media.fragments()) {
+    if (!f.header.audio_only) continue;
+    if (audio++ > 0) {
+      EXPECT_GT(f.header.media_time_us, last_audio) << "audio fragment " << audio;
+    }
+    last_audio = f.header.media_time_us;
+  }
+  EXPECT_GT(audio, 0u) << "audio-only fragments";
   // Composed frame -> its fragment out of the muxer: encode + mux, no frame held back.
   std::vector<uint64_t> delay;
   for (const auto& f : frags) delay.push_back(f.arrived_wall_us - f.header.capture_time_us);
@@ -65,13 +165,15 @@ TEST(StreamerFmp4, DecodesStartingAtAnyKeyframeFragment) {
   h.cfg.program.keyframe_interval_ms = 500;
   h.start(70);
   auto init = h.media.init();
-  auto frags = h.media.fragments();
+  auto frags = h.media.fragments();  // audio-only fragments included
   int tried = 0;
   for (size_t i = 1; i < frags.size() && tried < 3; ++i) {
     if (!frags[i].header.keyframe) continue;
     ++tried;
-    size_t n = std::min<size_t>(20, frags.size() - i);
-    std::string file = write_mp4(init, frags, i, i + n, "from-" + std::to_string(i) + ".mp4");
+    size_t end = i, n = 0;  // 20 video frames from the keyframe on, with their audio
+    for (; end < frags.size() && n < 20; ++end)
+      if (!frags[end].header.audio_only) ++n;
+    std::string file = write_mp4(init, frags, i, end, "from-" + std::to_string(i) + ".mp4");
     int rc = 0;
     std::string errors = sh("ffmpeg -v error -xerror -i '" + file + "' -f null - 2>&1", &rc);
     EXPECT_EQ(rc, 0) << errors;

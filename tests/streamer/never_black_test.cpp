@@ -21,9 +21,9 @@ TEST(StreamerNeverBlack, SilentSourceIsReplacedByTheSlateAndComesBack) {
   Harness h(fast_watchdog(small_config({{"cam-1", "red"}, {"cam-2", "green"}})));
   h.start(20);
   ASSERT_TRUE(run_until([&] { return h.health("cam-1") == "ok"; }, 5s));
-  size_t settled = h.media.count();  // its first frames reach the program after this
-  ASSERT_TRUE(run_until([&] { return h.media.count() >= settled + 5; }, 5s));
-  size_t froze_at = h.media.count();
+  size_t settled = h.media.video_count();  // its first frames reach the program after this
+  ASSERT_TRUE(run_until([&] { return h.media.video_count() >= settled + 5; }, 5s));
+  size_t froze_at = h.media.video_count();
   // Times are compared on the wall clock of the frames' capture times (the fragment header):
   // counts of published fragments lag what is being composed by however much the encoder is
   // behind, which on a slow (sanitizer) build is many frames.
@@ -33,16 +33,16 @@ TEST(StreamerNeverBlack, SilentSourceIsReplacedByTheSlateAndComesBack) {
       << "the watchdog notices within its timeout";
   ASSERT_TRUE(run_until([&] { return !h.states.empty() && h.states.back()["slate"] == true; }, 2s));
   EXPECT_EQ(h.states.back()["slate_reason"], "source_lost");
-  size_t slate_from = h.media.count();
-  ASSERT_TRUE(run_until([&] { return h.media.count() >= slate_from + 15; }, 5s));
+  size_t slate_from = h.media.video_count();
+  ASSERT_TRUE(run_until([&] { return h.media.video_count() >= slate_from + 15; }, 5s));
   h.streamer->set_source_frozen("cam-1", false);
   ASSERT_TRUE(run_until([&] { return h.health("cam-1") == "ok"; }, 5s))
       << "recovers after steady_ms";
   const int64_t back_us = g_get_real_time();
-  size_t back_at = h.media.count();
-  ASSERT_TRUE(run_until([&] { return h.media.count() >= back_at + 15; }, 5s));
+  size_t back_at = h.media.video_count();
+  ASSERT_TRUE(run_until([&] { return h.media.video_count() >= back_at + 15; }, 5s));
 
-  auto frags = h.media.fragments();
+  auto frags = h.media.video_fragments();
   auto px = centre_pixels(write_mp4(h.media.init(), frags, 0, frags.size(), "never-black.mp4"));
   ASSERT_EQ(px.size(), frags.size());
   size_t slate_frames = 0, first_slate = 0;
@@ -104,14 +104,14 @@ TEST(StreamerNeverBlack, SourcesFailingAtStartDoNotStopTheProgram) {
   EXPECT_EQ(h.streamer->program(), "cam-usb");
   ASSERT_TRUE(run_until(
       [&] { return h.health("cam-usb") == "retrying" && h.health("ip-cam") == "retrying"; }, 5s));
-  size_t at = h.media.count();
-  ASSERT_TRUE(run_until([&] { return h.media.count() >= at + 30; }, 5s))
+  size_t at = h.media.video_count();
+  ASSERT_TRUE(run_until([&] { return h.media.video_count() >= at + 30; }, 5s))
       << "retries never stall the program";
   ASSERT_TRUE(run_until([&] { return h.health("cam-1") == "ok"; }, 5s));
   EXPECT_EQ(h.command({{"type", "switch"}, {"source", "cam-1"}})["type"], "ack");
-  size_t cut = h.media.count();
-  ASSERT_TRUE(run_until([&] { return h.media.count() >= cut + 10; }, 5s));
-  auto frags = h.media.fragments();
+  size_t cut = h.media.video_count();
+  ASSERT_TRUE(run_until([&] { return h.media.video_count() >= cut + 10; }, 5s));
+  auto frags = h.media.video_fragments();
   auto px = centre_pixels(write_mp4(h.media.init(), frags, 0, frags.size(), "broken.mp4"));
   for (size_t i = 0; i < px.size(); ++i) {
     Look l = classify(px[i]);

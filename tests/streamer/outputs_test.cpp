@@ -6,9 +6,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <future>
+#include <sstream>
 
 #include "hallcast/testsupport/child_process.hpp"
 #include "hallcast/testsupport/temp_dir.hpp"
@@ -37,6 +41,130 @@ TEST(StreamerOutputs, SrtListenerDecodesInFfprobe) {
   ASSERT_EQ(j["streams"].size(), 2u) << j.dump();
   EXPECT_EQ(j["streams"][0]["codec_name"], "h264");
   EXPECT_EQ(j["streams"][1]["codec_name"], "aac");
+}
+
+// A file source plays at its own pace on both outputs. The test file flashes white and beeps
+// at the same instant once a second; the SRT transport stream and the relay's fMP4 must each
+// show a flash and a beep every second (a file is paced only by back-pressure: a leaky queue in
+// its pipeline once let the decoder race through it, and nothing but the slate went on air).
+// The audio-to-video offsets are printed for docs/latency.md, not asserted: see the SRT lip-sync
+// note there.
+struct AvOnsets {
+  std::vector<double> video, audio;  // seconds, on the file's own time line
+};
+
+// The instants a flash (luma average over 128) and a beep (peak over -20 dBFS, 5 ms windows)
+// begin in `path`.
+AvOnsets av_onsets(const std::string& path) {
+  auto onsets = [](const std::string& out, const std::string& key, auto is_on) {
+    std::vector<double> at;
+    double t = 0;
+    bool on = false;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);) {
+      if (auto p = line.find("pts_time:"); p != std::string::npos) {
+        t = std::stod(line.substr(p + 9));
+      } else if (auto k = line.find(key + "="); k != std::string::npos) {
+        bool now = is_on(line.substr(k + key.size() + 1));
+        if (now && !on) at.push_back(t);
+        on = now;
+      }
+    }
+    return at;
+  };
+  AvOnsets o;
+  o.video =
+      onsets(sh("ffmpeg -v error -i '" + path +
+                "' -an -vf signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=- "
+                "-f null - 2>/dev/null"),
+             "lavfi.signalstats.YAVG", [](const std::string& v) { return std::stod(v) > 128; });
+  o.audio =
+      onsets(sh("ffmpeg -v error -i '" + path +
+                "' -vn -af asetnsamples=n=240,astats=metadata=1:reset=1,"
+                "ametadata=print:key=lavfi.astats.Overall.Peak_level:file=- -f null - 2>/dev/null"),
+             "lavfi.astats.Overall.Peak_level", [](const std::string& v) {
+               return v.find("inf") == std::string::npos && std::stod(v) > -20;
+             });
+  return o;
+}
+
+// Audio onset minus video onset for each flash that has a beep within 300 ms, in ms.
+std::vector<double> av_offsets_ms(const AvOnsets& o) {
+  std::vector<double> out;
+  for (double v : o.video) {
+    for (double a : o.audio)
+      if (std::abs(a - v) < 0.3) {
+        out.push_back((a - v) * 1000);
+        break;
+      }
+  }
+  return out;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+// Every gap between consecutive onsets is one second (within a frame and a half).
+void expect_once_a_second(const std::vector<double>& at, const char* what, const char* output) {
+  ASSERT_GE(at.size(), 4u) << what << " in the " << output << " output";
+  for (size_t i = 1; i < at.size(); ++i)
+    EXPECT_NEAR(at[i] - at[i - 1], 1.0, 0.05)
+        << output << ": " << what << " " << i << " at " << at[i] << " s, previous " << at[i - 1];
+}
+
+TEST(StreamerOutputs, FileSourcePlaysAtItsOwnPaceOnBothOutputs) {
+  std::string clip = temp_dir() + "/flash-beep.mp4";
+  int rc = -1;
+  sh("ffmpeg -v error -y -f lavfi -i color=c=black:s=320x180:r=30:d=12 "
+     "-f lavfi -i sine=f=1000:r=48000:d=12 "
+     "-vf \"drawbox=c=white:t=fill:enable='between(mod(t,1),0.5,0.6)'\" "
+     "-af \"volume=0:enable='not(between(mod(t,1),0.5,0.6))'\" "
+     "-c:v libx264 -preset ultrafast -g 30 -c:a aac -shortest '" +
+         clip + "' 2>&1",
+     &rc);
+  ASSERT_EQ(rc, 0) << "ffmpeg could not make the test clip";
+  auto source = av_onsets(clip);
+  expect_once_a_second(source.video, "flashes", "source file");
+
+  config::Config cfg = small_config({});
+  config::Source file;
+  file.id = "clip";
+  file.label = "Flash and beep";
+  file.kind = config::SourceKind::File;
+  file.hall = "hoi-truong";
+  file.path = clip;
+  cfg.sources.push_back(file);
+  int port = free_port(true);
+  cfg.halls[0].srt_listen = "127.0.0.1:" + std::to_string(port);
+  Harness h(cfg);
+  h.start(5);
+  size_t first = h.media.count();
+  std::string ts_path = temp_dir() + "/file-source.ts";
+  // Timestamps as sent (no -copyts: the muxer's time line starts at one hour, and -t counts
+  // output time; both streams are shifted alike).
+  auto capture = std::async(std::launch::async, [&] {
+    int code = -1;
+    sh("timeout 20 ffmpeg -v error -y -i 'srt://127.0.0.1:" + std::to_string(port) +
+           "?mode=caller' -map 0 -c copy -t 6 -f mpegts '" + ts_path + "' 2>&1",
+       &code);
+    return code;
+  });
+  ASSERT_TRUE(run_until([&] { return capture.wait_for(0s) == std::future_status::ready; }, 30s));
+  ASSERT_EQ(capture.get(), 0) << "no transport stream from the SRT listener";
+  auto frags = h.media.fragments();
+  std::string mp4 = write_mp4(h.media.init(), frags, first, frags.size(), "file-source.mp4");
+
+  auto srt = av_onsets(ts_path);
+  auto relay = av_onsets(mp4);
+  expect_once_a_second(srt.video, "flashes", "SRT");
+  expect_once_a_second(srt.audio, "beeps", "SRT");
+  expect_once_a_second(relay.video, "flashes", "relay");
+  expect_once_a_second(relay.audio, "beeps", "relay");
+  std::printf("audio after video (median ms): source %.0f, SRT %.0f, relay %.0f\n",
+              median(av_offsets_ms(source)), median(av_offsets_ms(srt)),
+              median(av_offsets_ms(relay)));
 }
 
 // A line-oriented client of the control socket.
@@ -154,7 +282,8 @@ TEST(StreamerRelay, PublishesToTheRealRelayAndTakesCommandsThroughIt) {
         if (h->kind == media::FrameKind::Init)
           init.assign(payload.begin(), payload.end());
         else if (!init.empty() && (fragments > 0 || h->keyframe))
-          body.append(payload.begin(), payload.end()), ++fragments;
+          body.append(payload.begin(), payload.end()),
+              fragments += h->audio_only ? 0 : 1;  // video frames; audio has fragments of its own
         return fragments >= 45;
       },
       20s);

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -86,6 +87,20 @@ size_t Collector::count() const {
   return frags_.size();
 }
 
+std::vector<Fragment> Collector::video_fragments() const {
+  std::lock_guard lock(mu_);
+  std::vector<Fragment> video;
+  for (const auto& f : frags_)
+    if (!f.header.audio_only) video.push_back(f);
+  return video;
+}
+
+size_t Collector::video_count() const {
+  std::lock_guard lock(mu_);
+  return static_cast<size_t>(std::count_if(frags_.begin(), frags_.end(),
+                                           [](const Fragment& f) { return !f.header.audio_only; }));
+}
+
 Harness::Harness(config::Config c, std::string hall) : cfg(std::move(c)) {
   static bool once = [] {
     gst_init(nullptr, nullptr);
@@ -109,7 +124,7 @@ Harness::~Harness() {
 
 void Harness::start(size_t frames) {
   streamer->start();
-  if (!run_until([&] { return media.count() >= frames || !fatal.empty(); }, 15s))
+  if (!run_until([&] { return media.video_count() >= frames || !fatal.empty(); }, 15s))
     throw std::runtime_error("no media from the streamer within 15 s");
   if (!fatal.empty()) throw std::runtime_error("streamer failed: " + fatal);
 }

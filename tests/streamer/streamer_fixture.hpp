@@ -38,8 +38,13 @@ class Collector {
  public:
   void add(const media::FrameHeader& h, std::vector<uint8_t>&& b);
   std::vector<uint8_t> init() const;
+  // Every fragment in the order it left the muxer: one per video frame and one per audio frame
+  // (audio-only, sent without waiting for the next video frame).
   std::vector<Fragment> fragments() const;
   size_t count() const;
+  // Only the video fragments (one per frame), in order.
+  std::vector<Fragment> video_fragments() const;
+  size_t video_count() const;
 
  private:
   mutable std::mutex mu_;
@@ -51,7 +56,7 @@ class Collector {
 struct Harness {
   explicit Harness(config::Config c, std::string hall = "hoi-truong");
   ~Harness();
-  // Starts and waits until `frames` fragments were published.
+  // Starts and waits until `frames` video fragments were published.
   void start(size_t frames = 10);
   nlohmann::json command(const nlohmann::json& c);
   std::string health(const std::string& source) const;

@@ -13,7 +13,7 @@ config::Config rgb_config() {
 
 // Decoded looks of fragments [0, frags.size()).
 std::vector<Look> looks(const Harness& h, const std::string& name) {
-  auto frags = h.media.fragments();
+  auto frags = h.media.video_fragments();
   auto px = centre_pixels(write_mp4(h.media.init(), frags, 0, frags.size(), name));
   std::vector<Look> out;
   for (const auto& p : px) out.push_back(classify(p));
@@ -25,12 +25,12 @@ TEST(StreamerSwitch, CutChangesTheProgramWithinTwoFramesOnAKeyframe) {
   h.start(30);
   ASSERT_TRUE(
       run_until([&] { return h.health("cam-1") == "ok" && h.health("cam-2") == "ok"; }, 5s));
-  size_t settled = h.media.count();  // cam-1's first frames reach the program after this
-  ASSERT_TRUE(run_until([&] { return h.media.count() >= settled + 5; }, 5s));
-  size_t at = h.media.count();  // fragments published before the command
+  size_t settled = h.media.video_count();  // cam-1's first frames reach the program after this
+  ASSERT_TRUE(run_until([&] { return h.media.video_count() >= settled + 5; }, 5s));
+  size_t at = h.media.video_count();  // fragments published before the command
   auto reply = h.command({{"type", "switch"}, {"source", "cam-2"}, {"id", "op-1"}});
   EXPECT_EQ(reply, (nlohmann::json{{"type", "ack"}, {"ref", "switch"}, {"id", "op-1"}}));
-  ASSERT_TRUE(run_until([&] { return h.media.count() >= at + 20; }, 5s));
+  ASSERT_TRUE(run_until([&] { return h.media.video_count() >= at + 20; }, 5s));
   auto l = looks(h, "cut.mp4");
   ASSERT_GE(l.size(), at + 20);
   EXPECT_EQ(l[at - 1], Look::Red);
@@ -40,7 +40,7 @@ TEST(StreamerSwitch, CutChangesTheProgramWithinTwoFramesOnAKeyframe) {
   // Frames already composed when the command arrived are in the encoder; allow two.
   EXPECT_LE(first_green - at, 2u) << "switch took " << first_green - at << " frames";
   for (size_t i = first_green; i < l.size(); ++i) EXPECT_EQ(l[i], Look::Green) << "frame " << i;
-  auto frags = h.media.fragments();
+  auto frags = h.media.video_fragments();
   bool key_at_cut = frags[first_green].header.keyframe || frags[first_green - 1].header.keyframe;
   EXPECT_TRUE(key_at_cut) << "the encoder emits a keyframe at the cut";
   EXPECT_EQ(h.states.back()["program"], "cam-2");
@@ -50,11 +50,11 @@ TEST(StreamerSwitch, FadePassesThroughMixedFramesAndEndsOnTheTarget) {
   Harness h(rgb_config());
   h.start(30);
   ASSERT_TRUE(run_until([&] { return h.health("cam-3") == "ok"; }, 5s));
-  size_t at = h.media.count();
+  size_t at = h.media.video_count();
   auto reply = h.command(
       {{"type", "switch"}, {"source", "cam-3"}, {"transition", "fade"}, {"duration_ms", 800}});
   EXPECT_EQ(reply["type"], "ack");
-  ASSERT_TRUE(run_until([&] { return h.media.count() >= at + 45; }, 5s));
+  ASSERT_TRUE(run_until([&] { return h.media.video_count() >= at + 45; }, 5s));
   auto l = looks(h, "fade.mp4");
   size_t mixed = 0;
   for (size_t i = at; i < at + 30 && i < l.size(); ++i) mixed += l[i] == Look::Other;
@@ -70,9 +70,9 @@ TEST(StreamerSwitch, SideBySideShowsTwoSourcesOverTheSlate) {
       run_until([&] { return h.health("cam-2") == "ok" && h.health("cam-3") == "ok"; }, 5s));
   auto reply = h.command({{"type", "layout"}, {"mode", "sbs"}, {"sources", {"cam-2", "cam-3"}}});
   ASSERT_EQ(reply["type"], "ack") << reply;
-  size_t at = h.media.count();
-  ASSERT_TRUE(run_until([&] { return h.media.count() >= at + 10; }, 5s));
-  auto frags = h.media.fragments();
+  size_t at = h.media.video_count();
+  ASSERT_TRUE(run_until([&] { return h.media.video_count() >= at + 10; }, 5s));
+  auto frags = h.media.video_fragments();
   std::string file = write_mp4(h.media.init(), frags, 0, frags.size(), "sbs.mp4");
   // Left and right centres, and the band above them (the slate shows through, not black).
   std::string all =

@@ -79,6 +79,11 @@ TEST(SourceDesc, EveryKindEndsInProgramFormatAppsinks) {
   auto file = source(config::SourceKind::File);
   file.path = "/srv/a \"b\".mp4";
   EXPECT_NE(source_pipeline_desc(file, f).find("\"/srv/a \\\"b\\\".mp4\""), std::string::npos);
+  d = source_pipeline_desc(file, f);
+  // Only back-pressure paces a file: nothing in its pipeline may leak or drop.
+  EXPECT_EQ(d.find("leaky"), std::string::npos) << d;
+  EXPECT_EQ(d.find("drop=true"), std::string::npos) << d;
+  EXPECT_EQ(d.find("sync=false"), std::string::npos) << d;
   auto v4l2 = source(config::SourceKind::V4l2);
   EXPECT_THROW(source_pipeline_desc(v4l2, f), std::invalid_argument) << "device missing";
   v4l2.device = "/dev/video0";

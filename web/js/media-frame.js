@@ -3,7 +3,7 @@
 //   offset size field
 //   0      1    version (1)
 //   1      1    kind: 0 = init segment (ftyp+moov), 1 = fragment (moof+mdat)
-//   2      1    flags: bit 0 = fragment starts with a keyframe
+//   2      1    flags: bit 0 = fragment starts with a keyframe, bit 1 = audio only (no video)
 //   3      1    header length in bytes (24 for version 1); payload starts here
 //   4      8    media timestamp, µs, big-endian
 //   12     8    capture wall-clock time, µs since the Unix epoch, big-endian
@@ -35,6 +35,7 @@ export function parseMediaFrame(data) {
   return {
     kind,
     keyframe: (view.getUint8(2) & 1) === 1,
+    audioOnly: (view.getUint8(2) & 2) === 2,
     mediaTimeUs: readU64(view, 4),
     captureTimeUs: readU64(view, 12),
     sequence: view.getUint32(20),
@@ -43,13 +44,13 @@ export function parseMediaFrame(data) {
 }
 
 // Builds a frame (used by tests and tools; the relay and streamer build them in C++).
-export function buildMediaFrame({ kind, keyframe = false, mediaTimeUs = 0, captureTimeUs = 0,
-  sequence = 0 }, payload) {
+export function buildMediaFrame({ kind, keyframe = false, audioOnly = false, mediaTimeUs = 0,
+  captureTimeUs = 0, sequence = 0 }, payload) {
   const out = new Uint8Array(FRAME_HEADER_SIZE + payload.byteLength);
   const view = new DataView(out.buffer);
   view.setUint8(0, FRAME_VERSION);
   view.setUint8(1, kind);
-  view.setUint8(2, keyframe ? 1 : 0);
+  view.setUint8(2, (keyframe ? 1 : 0) | (audioOnly ? 2 : 0));
   view.setUint8(3, FRAME_HEADER_SIZE);
   view.setUint32(4, Math.floor(mediaTimeUs / 2 ** 32));
   view.setUint32(8, mediaTimeUs % 2 ** 32);

@@ -40,10 +40,17 @@ export const LIVE = {
   // audio underflow only once 0.2 s are buffered, and doubles that after each one (up to 3 s)
   // until a seek resets it: the second stall would last 0.4 s, the third 0.8 s.
   stallS: 0.5,
+  // In the first joinWindowS after playback starts, more than joinSlackS (plus a fragment)
+  // over the target: jump to the edge once. The join's backlog may still be arriving when
+  // playback starts; catching up on it at catchUpRate took seconds.
+  joinWindowS: 3,
+  joinSlackS: 0.1,
   backBufferS: 12,         // keep this much played media; trim the rest
-  maxQueue: 90,            // fragments waiting for the SourceBuffer; beyond: drop to a keyframe
+  // Fragments waiting for the SourceBuffer; beyond: drop to a keyframe. ~80 fragments a second
+  // (one per video frame, one per AAC frame): about 3 s, more than a joiner's GOP cache.
+  maxQueue: 240,
   audioWaitS: 0.5,         // a declared audio track with no samples this long: play video only
-  maxGop: 600,             // fragments kept since the last keyframe (to replay after a rebuild)
+  maxGop: 1500,            // fragments kept since the last keyframe (to replay after a rebuild)
   tickMs: 50,              // live-edge checks: ~20 cushion samples per low-water window
 };
 
@@ -75,6 +82,8 @@ export class LivePlayer {
     this.lastStartS = null;
     this.lastTime = 0;
     this.frozenSince = 0;
+    this.startedAt = 0;
+    this.joinJumped = false;
     this.status = 'idle';
     this.generation = 0;     // MediaSources built so far (diagnostics, tests)
     this.timer = setInterval(() => this.tick(), LIVE.tickMs);
@@ -82,6 +91,11 @@ export class LivePlayer {
     video.addEventListener('error', () => this.rebuild());
     video.addEventListener('waiting', () => this.onStall());
     if (!this.MS) this.setStatus('unsupported');
+  }
+
+  // True in the first joinWindowS after playback started, until the one jump to the edge.
+  get joining() {
+    return this.started && !this.joinJumped && performance.now() - this.startedAt < LIVE.joinWindowS * 1000;
   }
 
   // The live-edge target now (widened by stalls), seconds.
@@ -114,14 +128,20 @@ export class LivePlayer {
     if (!this.init) return;
     if (this.waitKeyframe && !frame.keyframe) return;
     this.waitKeyframe = false;
-    const startS = fragmentStartSeconds(frame.payload, this.init.info.video);
+    // The streamer sends each audio frame as soon as it is encoded, in a fragment of its own
+    // (audioOnly): it adds to the buffer but says nothing about the video's pace or times.
+    const audioOnly = frame.audioOnly === true;
+    if (audioOnly && !this.init.audioTrack) return;  // playing video only (checkAudio)
+    const startS = audioOnly ? null : fragmentStartSeconds(frame.payload, this.init.info.video);
     const mediaS = startS ?? frame.mediaTimeUs / 1e6;
-    if (this.lastStartS !== null && mediaS > this.lastStartS) {
-      const d = mediaS - this.lastStartS;
-      this.fragmentS = this.fragmentS ? this.fragmentS * 0.8 + d * 0.2 : d;
+    if (!audioOnly) {
+      if (this.lastStartS !== null && mediaS > this.lastStartS) {
+        const d = mediaS - this.lastStartS;
+        this.fragmentS = this.fragmentS ? this.fragmentS * 0.8 + d * 0.2 : d;
+      }
+      this.lastStartS = mediaS;
     }
-    this.lastStartS = mediaS;
-    const item = { bytes: frame.payload, mediaS, captureMs: frame.captureTimeUs / 1000 };
+    const item = { bytes: frame.payload, mediaS, captureMs: frame.captureTimeUs / 1000, audioOnly };
     if (frame.keyframe) this.gop = [item];
     else if (this.gop.length < LIVE.maxGop) this.gop.push(item);
     if (this.checkAudio(frame.payload, mediaS)) return;
@@ -235,12 +255,17 @@ export class LivePlayer {
       return;
     }
     this.queue.shift();
-    if (!item.init && this.clock) this.clock.observeFragment(item.mediaS, item.captureMs);
+    if (!item.init && !item.audioOnly && this.clock) {
+      this.clock.observeFragment(item.mediaS, item.captureMs);
+    }
   }
 
   onUpdateEnd() {
     if (!this.sb) return;
-    if (!this.started) this.startPlayback();
+    // Start once what came with the join (the relay's GOP cache, up to a GOP) is appended:
+    // started at the first fragment, a late joiner began up to a GOP behind the edge and spent
+    // seconds catching up at catchUpRate.
+    if (!this.started && this.queue.length === 0) this.startPlayback();
     this.pump();
   }
 
@@ -250,6 +275,8 @@ export class LivePlayer {
     const end = b.end(b.length - 1);
     this.video.currentTime = Math.max(b.start(b.length - 1), end - this.targetS);
     this.started = true;
+    this.startedAt = performance.now();
+    this.joinJumped = false;
     this.lastTime = this.video.currentTime;
     this.frozenSince = performance.now();
     const p = this.video.play();
@@ -278,7 +305,9 @@ export class LivePlayer {
     }
     const stallS = LEGACY_EDGE ? LEGACY_STALL_S : LIVE.stallS;
     const frozen = now - this.frozenSince > stallS * 1000 && behind > 0.3;
-    if (behind > LIVE.jumpBehindS + slack || frozen || !this.inBuffered(v.currentTime)) {
+    const joinJump = !LEGACY_EDGE && this.joining && behind > this.edge.targetS + LIVE.joinSlackS + slack;
+    if (joinJump) this.joinJumped = true;
+    if (behind > LIVE.jumpBehindS + slack || frozen || joinJump || !this.inBuffered(v.currentTime)) {
       const target = Math.max(b.start(b.length - 1), end - this.edge.targetS);
       if (Math.abs(target - v.currentTime) > 0.1) {
         v.currentTime = target;

@@ -41,7 +41,10 @@ export function startMeasuring(video, player) {
     maxGapMs: 0,
     longTasks: [],      // [start wall ms, duration ms] of main-thread tasks over 50 ms
     arrival: [],        // ms from capture to the fragment's arrival on the page
-    audioLag: [],       // ms the audio in a fragment starts before its video frame
+    audioLag: [],       // ms the audio in a fragment starts before its video frame (or, in an
+                        // audio-only fragment, before the newest video frame received)
+    audioArrival: [],   // ms from capture to arrival of each audio-only fragment
+    lastVideoS: null,   // start of the newest video fragment received (s)
     trace: [],          // every TRACE_MS: {t, behind, target, rate, total, dropped}
     since: { t: performance.now(), ...quality(video) },
     summary() {
@@ -53,6 +56,7 @@ export function startMeasuring(video, player) {
         unstamped: m.unstamped, other_frame: m.otherFrame, waiting: m.waiting, stalls: m.stalls,
         max_gap_ms: m.maxGapMs, arrival: summarize(m.arrival),
         long_tasks: summarize(m.longTasks.map((x) => x[1])), audio_behind_video: summarize(m.audioLag),
+        audio_arrival: summarize(m.audioArrival),
         seconds: s, callback_fps: m.frames / s, decoded_fps: decoded / s, dropped,
         presented_fps: m.frames ? (m.lastPresented - m.firstPresented + 1) / s : 0 };
     },
@@ -60,7 +64,7 @@ export function startMeasuring(video, player) {
       m.stamp = []; m.header = []; m.frames = 0; m.unstamped = 0; m.otherFrame = 0;
       m.waiting = 0; m.stalls = 0; m.maxGapMs = 0; lastWall = 0;
       m.firstPresented = null; m.lastPresented = null;
-      m.trace = []; m.longTasks = []; m.arrival = []; m.audioLag = [];
+      m.trace = []; m.longTasks = []; m.arrival = []; m.audioLag = []; m.audioArrival = [];
       m.since = { t: performance.now(), ...quality(video) };
     },
   };
@@ -158,12 +162,20 @@ function noteArrival(m, player, data) {
   const frame = parseMediaFrame(data);
   const info = player.init?.info;
   if (!frame || frame.kind === KIND_INIT || !info || m.arrival.length >= MAX_SAMPLES) return;
-  m.arrival.push(Date.now() - frame.captureTimeUs / 1000);
   if (info.audio === undefined) info.audio = audioTrackOf(player.init.bytes, info);
   const audio = info.audio;
   const v = fragmentStartSeconds(frame.payload, info.video);
   const a = audio ? fragmentStartSeconds(frame.payload, audio) : null;
-  if (v !== null && a !== null) m.audioLag.push((v - a) * 1000);
+  // An audio-only fragment (sent as soon as the audio was encoded): how far its audio starts
+  // before the newest video frame received, and its own capture-to-arrival time.
+  if (v === null) {
+    if (a !== null && m.lastVideoS !== null) m.audioLag.push((m.lastVideoS - a) * 1000);
+    if (a !== null) m.audioArrival.push(Date.now() - frame.captureTimeUs / 1000);
+    return;
+  }
+  m.lastVideoS = v;
+  m.arrival.push(Date.now() - frame.captureTimeUs / 1000);
+  if (a !== null) m.audioLag.push((v - a) * 1000);
 }
 
 // {trackId, timescale} of the init segment's audio track, or null.

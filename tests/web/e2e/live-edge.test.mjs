@@ -1,7 +1,7 @@
 // The viewer's live edge (web/js/live-edge.js in web/js/player.js) against a real
-// hallcast-relay and hallcast-streamer, in headless Chromium: it settles near its cushion
-// target, catches up on a moderate lag by playbackRate alone (no seek), jumps only on a big
-// drift, and a playback stall widens the target.
+// hallcast-relay and hallcast-streamer, in headless Chromium: a joiner is near the edge once its
+// join phase is over, it settles near its cushion target, catches up on a moderate lag by
+// playbackRate alone (no seek), jumps only on a big drift, and a playback stall widens the target.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launchBrowser, Rig, scaled } from './harness.mjs';
@@ -55,11 +55,35 @@ before(async () => {
     const v = document.querySelector('video');
     return v && !v.paused && v.currentTime > 0.5 && globalThis.hallcastStage?.player?.edge;
   }, null, { timeout: scaled(30000), polling: 100 });
+  // The join phase (one jump to the edge allowed) is over before the tests move the playhead.
+  await page.waitForFunction(() => !globalThis.hallcastStage.player.joining, null,
+    { timeout: scaled(10000), polling: 100 });
 });
 
 after(async () => {
   await browser?.close();
   await rig?.close();
+});
+
+test('a joiner starts near the edge, not on the GOP cache it was sent', async () => {
+  // A second viewer joins now: init + every fragment since the newest keyframe arrive at once.
+  const joiner = await browser.newPage({ viewport: { width: 640, height: 360 } });
+  try {
+    await joiner.goto(`${rig.base}/`);
+    await joiner.waitForFunction(() => {
+      const p = globalThis.hallcastStage?.player;
+      return p && p.started && !p.joining && !p.video.paused;
+    }, null, { timeout: scaled(30000), polling: 100 });
+    const s = await joiner.evaluate(() => {
+      const p = globalThis.hallcastStage.player;
+      const b = p.video.buffered;
+      return { cushion: b.end(b.length - 1) - p.video.currentTime, target: p.targetS };
+    });
+    assert.ok(s.cushion < s.target + 0.25,
+      `cushion ${s.cushion.toFixed(3)} s after the join phase, target ${s.target.toFixed(3)} s`);
+  } finally {
+    await joiner.close();
+  }
 });
 
 test('playback settles near the live edge with a cushion around the target', async () => {

@@ -48,3 +48,14 @@ test('rejects short, unknown-version, unknown-kind and bad-length frames', () =>
   const h2 = good.slice(); h2[3] = 8;
   assert.equal(parseMediaFrame(h2), null);
 });
+
+test('reads and writes the audio-only flag (bit 1) beside the keyframe flag', () => {
+  const frame = buildMediaFrame({ kind: KIND_FRAGMENT, audioOnly: true }, new Uint8Array(1));
+  assert.equal(frame[2], 2);
+  const f = parseMediaFrame(frame);
+  assert.equal(f.audioOnly, true);
+  assert.equal(f.keyframe, false);
+  const both = buildMediaFrame({ kind: KIND_FRAGMENT, keyframe: true }, new Uint8Array(1));
+  assert.equal(parseMediaFrame(both).audioOnly, false);
+  assert.equal(parseMediaFrame(both).keyframe, true);
+});

@@ -114,8 +114,8 @@ struct Watchdog {
 };
 
 struct Outputs {
-  std::string relay_url;  // "ws://host:port" of the relay; empty = do not publish
-  int srt_latency_ms = 20;  // a wired hall LAN; see docs/latency.md
+  std::string relay_url;       // "ws://host:port" of the relay; empty = do not publish
+  int srt_latency_ms = 20;     // a wired hall LAN; see docs/latency.md
   std::string srt_passphrase;  // empty = unencrypted
 };
 
@@ -134,6 +134,7 @@ struct Relay {
   int lag_disconnect_ms = 15000;  // behind this long in total: disconnected
   int ping_interval_s = 10;
   int header_timeout_s = 5;
+  int fanout_threads = 0;  // threads sending a fragment to the viewers; 0 = one per core (max 4)
   std::string publisher_policy = "reject";  // reject | takeover
   bool viewer_token_required = false;
 };

@@ -3,7 +3,7 @@
 //   offset size field
 //   0      1    version (1)
 //   1      1    kind: 0 = init segment (ftyp+moov), 1 = fragment (moof+mdat)
-//   2      1    flags: bit 0 = fragment starts with a keyframe
+//   2      1    flags: bit 0 = fragment starts with a keyframe, bit 1 = audio only (no video)
 //   3      1    header length in bytes (24 for version 1); payload starts here
 //   4      8    media timestamp, microseconds, big-endian (first sample's PTS)
 //   12     8    capture wall-clock time, microseconds since the Unix epoch, big-endian
@@ -27,6 +27,7 @@ inline constexpr size_t kFrameHeaderSize = 24;
 struct FrameHeader {
   FrameKind kind = FrameKind::Fragment;
   bool keyframe = false;
+  bool audio_only = false;  // a fragment with audio samples and no video frame
   uint64_t media_time_us = 0;
   uint64_t capture_time_us = 0;
   uint32_t sequence = 0;

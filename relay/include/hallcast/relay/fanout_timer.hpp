@@ -42,7 +42,8 @@ class FanoutTimer {
   void begin(uint64_t seq, int64_t arrived_ns);
   void target(uint64_t seq);
   void targets_known(uint64_t seq);
-  // A target's send() of the fragment returned at `at_ns`.
+  // A target's send() of the fragment returned at `at_ns`. Before targets_known() the calls may
+  // come in any time order (a parallel fan-out reports its sends after they all returned).
   void handed(uint64_t seq, int64_t at_ns);
   // A target will never get it (left, cut, skipped past it).
   void dropped(uint64_t seq);

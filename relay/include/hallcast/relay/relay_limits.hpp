@@ -15,6 +15,8 @@ inline constexpr int kTickMs = 1000;                 // viewers counts, lag chec
 inline constexpr int kStatusEveryTicks = 10;         // systemd STATUS= refresh
 inline constexpr size_t kMaxHeaderValue = 1024;      // Origin, Authorization, query we read
 inline constexpr size_t kReservedFds = 64;  // fds kept free of connections (listener, logs, files)
-inline constexpr int kMaxJsonDepthControl = 16;  // == hallcast::limits::kMaxJsonDepth
+inline constexpr unsigned kMaxAutoFanoutThreads = 4;  // fanout_threads = 0: cores, at most this
+inline constexpr size_t kMinParallelFanout = 32;      // fewer live viewers: one thread sends
+inline constexpr int kMaxJsonDepthControl = 16;       // == hallcast::limits::kMaxJsonDepth
 
 }  // namespace hallcast::relay::limits

@@ -1,10 +1,12 @@
 // Packages encoded H.264 + AAC into fragmented MP4 for MediaSource: an init segment (ftyp+moov),
 // then one fragment (moof+mdat) per video frame, emitted as soon as that frame is written —
 // the lowest latency a browser can get (PLATFORM-NOTES: ~110 ms vs ~1.2 s for GOP fragments).
-// Audio packets ride in the next video frame's fragment.
+// Each AAC frame likewise leaves at once in a fragment of its own (header flag audio_only),
+// rather than waiting for the next video frame: a player can only play as far as both tracks
+// are buffered, so audio held back 0-33 ms was latency (and stalls) for every viewer.
 //
 // Uses libavformat's mp4 muxer with a memory AVIO and movflags
-// empty_moov+default_base_moof+frag_custom, flushing after every video frame.
+// empty_moov+default_base_moof+frag_custom, flushing after every video and audio frame.
 //
 // Thread-safe: the program's video and audio output threads call it concurrently (one mutex);
 // the output callback runs on the calling thread with the mutex held, so it must be quick.
@@ -40,8 +42,9 @@ class Fmp4Muxer {
   void write_video(std::span<const uint8_t> au, int64_t pts_us, bool keyframe, uint64_t capture_us);
   void write_audio(std::span<const uint8_t> frame, int64_t pts_us);
 
-  uint64_t fragments() const;
-  uint64_t dropped() const;  // packets dropped before the stream started or on muxer errors
+  uint64_t fragments() const;        // video fragments
+  uint64_t audio_fragments() const;  // audio-only fragments
+  uint64_t dropped() const;          // packets dropped before the stream started or on muxer errors
 
  private:
   static int on_write(void* self, uint8_t* buf, int size);
@@ -55,10 +58,13 @@ class Fmp4Muxer {
   std::vector<uint8_t> video_cfg_, audio_cfg_;
   int width_ = 0, height_ = 0, rate_ = 0, channels_ = 0;
   bool open_ = false;
-  bool started_ = false;          // first keyframe written
-  int64_t base_us_ = 0;           // PTS of the first keyframe: media time zero
-  std::vector<uint8_t> pending_;  // bytes written by the muxer since the last take
+  bool started_ = false;                // first keyframe written
+  int64_t base_us_ = 0;                 // PTS of the first keyframe: media time zero
+  std::vector<uint8_t> pending_;        // bytes written by the muxer since the last take
+  int64_t last_video_pts_us_ = 0;       // the newest video frame's PTS and capture time: the
+  uint64_t last_video_capture_us_ = 0;  // audio's capture time is derived from them
   uint64_t fragments_ = 0;
+  uint64_t audio_fragments_ = 0;
   uint64_t dropped_ = 0;
 };
 
