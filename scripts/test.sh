@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up (Debian packages), then runs the whole test suite twice: a -Werror build in build/,
-# and an AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/ (optimised, -O1,
-# with every test deadline scaled by HALLCAST_TEST_TIME_SCALE, default 3 there).
+# and an AddressSanitizer + UndefinedBehaviorSanitizer build of every part in build-asan/
+# (optimised, -Og, with every test deadline scaled by HALLCAST_TEST_TIME_SCALE, default 3 there).
+# Both carry line tables only (-g1): enough for file:line in every stack, and a faster build.
 #
 #   scripts/test.sh                 both passes, every test (this is what CI runs)
 #   scripts/test.sh --plain         only the -Werror pass (build/)
@@ -10,8 +11,8 @@
 #   HALLCAST_BUILD_DIR=DIR          build the plain pass somewhere else (keeps DIR's CMake cache)
 #   HALLCAST_ASAN_BUILD_DIR=DIR     the same for the sanitizer pass
 #   HALLCAST_TEST_TIME_SCALE=N      deadline multiplier of the sanitizer pass (whole number)
-#   HALLCAST_SANITIZE_PARTS=LIST    parts built in the sanitizer pass (default "relay": common +
-#                                   relay + their tests; "relay;streamer;display" = everything)
+#   HALLCAST_SANITIZE_PARTS=LIST    parts built in the sanitizer pass (default all:
+#                                   "relay;streamer;display"; "relay" = common + relay + tests)
 #
 # Exit status: 0 when every test of every pass passed.
 set -euo pipefail
@@ -24,7 +25,7 @@ for arg in "$@"; do
     --plain) passes=(plain) ;;
     --sanitize) passes=(sanitize) ;;
     -h|--help)
-      sed -n '2,16s/^# \{0,1\}//p' "$0"
+      sed -n '2,17s/^# \{0,1\}//p' "$0"
       exit 0
       ;;
     *) ctest_args+=("$arg") ;;
@@ -43,7 +44,8 @@ run_pass() {
   shift 2
   local start=$SECONDS rc=0
   echo "=== test.sh: $name pass in $build"
-  cmake -S "$root" -B "$build" -G Ninja -DHALLCAST_WERROR=ON "$@"
+  cmake -S "$root" -B "$build" -G Ninja -DHALLCAST_WERROR=ON \
+    "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" "$@"
   nice ninja -C "$build" -j "$jobs"
   local built=$SECONDS
   ctest --test-dir "$build" --output-on-failure -j2 --timeout "$timeout" \
@@ -74,7 +76,7 @@ for pass in "${passes[@]}"; do
     export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:log_path=$reports/ubsan}"
     run_pass sanitize "$build" \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHALLCAST_SANITIZE=ON \
-      -DHALLCAST_PARTS="${HALLCAST_SANITIZE_PARTS:-relay}" \
+      -DHALLCAST_PARTS="${HALLCAST_SANITIZE_PARTS:-relay;streamer;display}" \
       -DHALLCAST_TEST_TIME_SCALE="$scale" || status=1
     if compgen -G "$reports/*" >/dev/null; then
       echo "=== test.sh: sanitizer reports (from $reports):"

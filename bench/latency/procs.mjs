@@ -9,6 +9,11 @@ export function childEnv(extra = {}) {
   return { ...env, ...extra };
 }
 
+// Under the test suite's slow (sanitizer) build, CTest sets HALLCAST_TEST_TIME_SCALE: every wait
+// here is that many times longer (only waits; nothing measured is scaled).
+const scaleEnv = Number(process.env.HALLCAST_TEST_TIME_SCALE);
+const timeScale = Number.isFinite(scaleEnv) && scaleEnv >= 1 ? scaleEnv : 1;
+
 const running = new Set();
 process.on('exit', () => { for (const p of running) p.kill('SIGKILL'); });
 
@@ -39,7 +44,8 @@ export class Child {
     }
   }
 
-  waitFor(re, ms, what) {
+  waitFor(re, unscaledMs, what) {
+    const ms = Math.ceil(unscaledMs * timeScale);
     const seen = this.log.map((l) => l.match(re)).find(Boolean);
     if (seen) return Promise.resolve(seen);
     return new Promise((res, rej) => {

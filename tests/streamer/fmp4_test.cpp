@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "hallcast/streamer/fmp4_muxer.hpp"
+#include "hallcast/testsupport/time_scale.hpp"
 #include "streamer_fixture.hpp"
 
 namespace hallcast::streamer::testing {
@@ -154,7 +155,13 @@ TEST(StreamerFmp4, KeyframesAtTheConfiguredIntervalAndTimestampsIncrease) {
   uint64_t p50 = delay[delay.size() / 2], p95 = delay[delay.size() * 95 / 100];
   std::printf("encode+mux delay: p50 %.1f ms, p95 %.1f ms over %zu frames\n", p50 / 1000.0,
               p95 / 1000.0, delay.size());
-  EXPECT_LT(p50, 33000u) << "each frame's fragment leaves before the next frame is composed";
+  // A bound of the optimised build. In the sanitizer pass (time scale > 1) the instrumented
+  // pipeline has been seen at 2 ms alone and 76 ms beside the suite's other processes: it is
+  // measured there, not checked; the muxer-only test above proves the order that matters (each
+  // frame's fragment is out when write_video returns).
+  if (hallcast::testsupport::time_scale() == 1) {
+    EXPECT_LT(p50, 33000u) << "each frame's fragment leaves before the next frame is composed";
+  }
   ASSERT_GE(keys.size(), 3u);
   EXPECT_EQ(keys[1] - keys[0], 15u);
   EXPECT_EQ(keys[2] - keys[1], 15u);
