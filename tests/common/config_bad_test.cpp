@@ -168,10 +168,24 @@ std::string case_name(const testing::TestParamInfo<Case>& info) {
 INSTANTIATE_TEST_SUITE_P(Corpus, BadConfig, testing::ValuesIn(corpus()), case_name);
 
 TEST(ConfigErrors, FormatIsFileLineColumnMessage) {
-  EXPECT_EQ((Problem{{"a.toml", 3, 7}, "bad"}).format(), "a.toml:3:7: bad");
-  EXPECT_EQ((Problem{{"env:HALLCAST_LOG_LEVEL", 0, 0}, "bad"}).format(),
-            "env:HALLCAST_LOG_LEVEL: bad");
-  const ConfigError e({Problem{{"a.toml", 1, 2}, "one"}, Problem{{"a.toml", 5, 1}, "two"}});
+  // Members set one by one: GCC 12 at -O3 takes a nested brace-initialised std::string for
+  // "maybe uninitialized" (a false positive that -Werror turns into a failed Release build).
+  auto problem = [](const char* file, int line, int column, const char* message = "bad") {
+    Problem p;
+    p.where.file = file;
+    p.where.line = line;
+    p.where.column = column;
+    p.message = message;
+    return p;
+  };
+  const Problem in_file = problem("a.toml", 3, 7);
+  const Problem in_env = problem("env:HALLCAST_LOG_LEVEL", 0, 0);
+  EXPECT_EQ(in_file.format(), "a.toml:3:7: bad");
+  EXPECT_EQ(in_env.format(), "env:HALLCAST_LOG_LEVEL: bad");
+  std::vector<Problem> two;
+  two.push_back(problem("a.toml", 1, 2, "one"));
+  two.push_back(problem("a.toml", 5, 1, "two"));
+  const ConfigError e(std::move(two));
   EXPECT_EQ(e.problems().size(), 2u);
   EXPECT_NE(std::string(e.what()).find("a.toml:5:1: two"), std::string::npos);
 }
