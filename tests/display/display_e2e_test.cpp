@@ -138,14 +138,22 @@ class DisplayE2E : public ::testing::Test {
     return d.wait_for_line("^hallcast-display " + what, timeout).has_value();
   }
 
+  // The display's state as of a screenshot (its JSON), or null. A screenshot can fail (no frame
+  // in the sink yet, or the conversion timing out on a loaded machine): "screenshot failed" has
+  // written no JSON, so it is asked again rather than read.
   nlohmann::json hook(ChildProcess& d) {
-    size_t from = d.lines().size();
-    d.signal(SIGUSR1);
-    auto line =
-        d.wait_for_line("^hallcast-display screenshot", 10s, testsupport::Stream::Stdout, from);
-    if (!line) return {};
-    std::ifstream in(dir_.path() / "hook.png.json");
-    return nlohmann::json::parse(in, nullptr, false);
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      size_t from = d.lines().size();
+      d.signal(SIGUSR1);
+      auto line =
+          d.wait_for_line("^hallcast-display screenshot", 10s, testsupport::Stream::Stdout, from);
+      if (!line) return {};
+      if (line->find("screenshot failed") != std::string::npos) continue;
+      std::ifstream in(dir_.path() / "hook.png.json");
+      auto j = nlohmann::json::parse(in, nullptr, false);
+      return j.is_discarded() ? nlohmann::json{} : j;
+    }
+    return {};
   }
 
   // Takes hook snapshots until overlay `name` says `want` (the event travels relay -> display);
