@@ -16,7 +16,10 @@ namespace {
 
 std::mutex g_mutex;
 spdlog::level::level_enum g_level = spdlog::level::info;
-std::string g_pattern = "%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [%n] %v";
+constexpr const char* kTerminalPattern = "%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [%n] %v";
+// journald adds its own timestamps; it takes the priority from the "<N>" prefix.
+constexpr const char* kJournalPattern = "%*%-5l [%n] %v";
+std::string g_pattern = kTerminalPattern;
 
 // "%*": the "<N>" syslog priority prefix journald strips and files the line under.
 class PriorityFlag final : public spdlog::custom_flag_formatter {
@@ -82,8 +85,7 @@ bool stderr_is_journal() {
 void setup(std::string_view level) {
   std::lock_guard lock(g_mutex);
   g_level = parse_level(level);
-  // journald adds its own timestamps; it takes the priority from the "<N>" prefix.
-  if (stderr_is_journal()) g_pattern = "%*%-5l [%n] %v";
+  g_pattern = stderr_is_journal() ? kJournalPattern : kTerminalPattern;
   spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& l) {
     l->set_level(g_level);
     l->set_formatter(make_formatter());

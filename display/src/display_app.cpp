@@ -95,7 +95,7 @@ class App {
   }
 
   void make_player() {
-    player_ = std::make_unique<Player>(cfg_, screen_, options_player_);
+    player_ = std::make_unique<Player>(cfg_, screen_, options_player_, relay_media_);
     player_->on_showing = [this](Showing s) {
       announce(std::string("showing ") + to_string(s));
       if (meter_)
@@ -113,11 +113,12 @@ class App {
     RelayClient::Callbacks cb;
     cb.on_text = [this](std::string_view text) { on_relay_text(text); };
     cb.on_binary = [this](std::span<const uint8_t> frame) {
-      if (player_) player_->on_relay_media(frame);
+      const MediaCache::Added added = relay_media_.add(frame);
+      if (player_) player_->on_relay_media(added);
     };
     cb.on_connection = [this](bool up) {
       announce(up ? "relay connected" : "relay disconnected");
-      if (!up && player_) player_->on_relay_disconnected();
+      if (!up) relay_media_.last_us = 0;
     };
     relay_ =
         std::make_unique<RelayClient>(loop_, *screen_.relay, screen_.viewer_token, std::move(cb));
@@ -231,6 +232,7 @@ class App {
   GMainLoop* loop_ = nullptr;
   std::unique_ptr<X11Window> window_;
   std::unique_ptr<LatencyMeter> meter_;  // outlives every player whose sink it probes
+  RelayMedia relay_media_;  // outlives each player (declared before it: destroyed after it)
   std::unique_ptr<Player> player_;
   std::unique_ptr<RelayClient> relay_;
   std::optional<TitleEvent> last_title_;

@@ -65,13 +65,14 @@ const char* to_string(Showing s) {
   }
 }
 
-Player::Player(const config::Config& cfg, const ScreenSettings& screen, PlayerOptions options)
+Player::Player(const config::Config& cfg, const ScreenSettings& screen, PlayerOptions options,
+               const RelayMedia& relay_media)
     : cfg_(cfg),
       screen_(screen),
       options_(std::move(options)),
       srt_backoff_(limits::kRetryInitialMs, limits::kRetryMaxMs),
       relay_backoff_(limits::kRetryInitialMs, limits::kRetryMaxMs),
-      cache_(limits::kMediaCacheBytes) {}
+      relay_media_(relay_media) {}
 
 Player::~Player() {
   if (bus_watch_ != 0) g_source_remove(bus_watch_);
@@ -179,6 +180,13 @@ void Player::handle_bus(GstMessage* msg) {
           }
           return;
         }
+      }
+      // A message still queued from an input already dropped (its bin left the pipeline): the
+      // input's loss was handled; it must not rebuild the pipeline (and its other input).
+      if (!gst_object_has_as_ancestor(GST_MESSAGE_SRC(msg), GST_OBJECT(pipeline_))) {
+        log()->debug("{} from a dropped input ({}): {}", is_error ? "error" : "warning",
+                     GST_MESSAGE_SRC_NAME(msg), what);
+        return;
       }
       if (is_error) {
         log()->error("pipeline error from {}: {}", GST_MESSAGE_SRC_NAME(msg), what);

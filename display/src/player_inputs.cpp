@@ -51,33 +51,34 @@ void Player::maybe_start_relay(int64_t now_us) {
   const bool srt_out =
       !screen_.play_srt ||
       (srt_bad_since_us_ != 0 && now_us - srt_bad_since_us_ >= limits::kFallbackAfterMs * kMs);
+  const MediaCache& cache = relay_media_.cache;
   const bool relay_live =
-      relay_media_us_ != 0 && now_us - relay_media_us_ < limits::kLossTimeoutMs * kMs;
-  if (!srt_out || !relay_live || !cache_.ready()) return;
+      relay_media_.last_us != 0 && now_us - relay_media_.last_us < limits::kLossTimeoutMs * kMs;
+  if (!srt_out || !relay_live || !cache.ready()) return;
   attach(relay_,
          Receiver::make_relay(options_.format, int64_t(limits::kRelayPlayoutDelayMs) * 1000000,
                               int64_t(limits::kRelayResyncMs) * 1000000));
-  relay_generation_ = cache_.init_generation();
-  relay_->push(cache_.init());
-  for (const auto& fragment : cache_.gop()) relay_->push(fragment);
+  relay_generation_ = cache.init_generation();
+  relay_->push(cache.init());
+  for (const auto& fragment : cache.gop()) relay_->push(fragment);
 }
 
-void Player::on_relay_media(std::span<const uint8_t> frame) {
-  relay_media_us_ = g_get_monotonic_time();
-  MediaCache::Added added = cache_.add(frame);
+MediaCache::Added RelayMedia::add(std::span<const uint8_t> frame) {
+  last_us = g_get_monotonic_time();
+  return cache.add(frame);
+}
+
+void Player::on_relay_media(MediaCache::Added added) {
   if (!relay_ || added == MediaCache::Added::Dropped) return;
+  const MediaCache& cache = relay_media_.cache;
   if (added == MediaCache::Added::Init) {
-    if (cache_.init_generation() != relay_generation_) {
+    if (cache.init_generation() != relay_generation_) {
       detach(relay_, "new init segment");
       relay_retry_at_us_ = 0;  // restart from the cache as soon as a keyframe is in
     }
     return;
   }
-  if (!relay_->push(cache_.gop().back())) log()->debug("relay input refused a fragment");
-}
-
-void Player::on_relay_disconnected() {
-  relay_media_us_ = 0;
+  if (!relay_->push(cache.gop().back())) log()->debug("relay input refused a fragment");
 }
 
 void Player::select(int64_t now_us) {

@@ -103,8 +103,12 @@ TEST(CommonLoggingJournal, LinesCarryThePriorityPrefixUnderJournald) {
 }
 
 TEST(CommonLoggingJournal, NoPrefixOnATerminalOrFile) {
-  unsetenv("JOURNAL_STREAM");
   StderrToFile capture;
+  // Set up once under journald, then again without it (a process that re-reads its settings
+  // after its stderr moved): the second setup() must drop the prefix again.
+  setenv("JOURNAL_STREAM", dev_ino(STDERR_FILENO).c_str(), 1);
+  setup("info");
+  unsetenv("JOURNAL_STREAM");
   setup("info");
   get("relay")->error("lỗi");
   get("relay")->flush();

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -37,6 +38,7 @@ struct Ports {
   int srt = 0;          // the hall's SRT listener
   int relay = 0;        // where the display looks for the relay
   std::string srt_url;  // display.srt_url override ("" = from the hall)
+  std::string sink;     // display.video_sink override ("" = auto)
 };
 
 std::string write_config(const TempDir& dir, const Ports& p) {
@@ -104,7 +106,8 @@ id = "may-chieu"
 name = "Máy chiếu hội trường"
 hall = "hoi-truong"
 overlays = ["captions", "title", "clock", "event"]
-)" + (p.srt_url.empty() ? "" : "srt_url = \"" + p.srt_url + "\"\n");
+)" + (p.srt_url.empty() ? "" : "srt_url = \"" + p.srt_url + "\"\n") +
+                     (p.sink.empty() ? "" : "video_sink = \"" + p.sink + "\"\n");
   std::filesystem::create_directories(dir.path() / "state");
   return dir.write_file("event.toml", toml);
 }
@@ -196,7 +199,7 @@ bool is_video(const Capture& c) {
 // Live video replaces the standby screen; the standby screen returns when the sender stops and
 // video comes back by itself when it restarts. Stand-in sender: gst-launch SRT listener.
 TEST_F(DisplayE2E, SrtVideoReplacesStandbyAndComesBackAfterLoss) {
-  Ports p{free_port(true), free_port(false), ""};
+  Ports p{free_port(true), free_port(false), "", ""};
   auto display = start_display(write_config(dir_, p));
   ASSERT_TRUE(wait_for_any(*display, "showing standby", 20s)) << display->output();
   Capture standby = capture_until(is_standby, 5s, "standby");
@@ -253,7 +256,7 @@ void control(int relay_port, const std::string& token, const nlohmann::json& com
 // A caption sent by the captioner through the relay appears on the screen; markup in a caption
 // is shown as the literal text; the speaker's lower third appears from a title command.
 TEST_F(DisplayE2E, CaptionsAndTitlesFromTheRelayAreDrawnAsLiteralText) {
-  Ports p{free_port(true), 0, ""};
+  Ports p{free_port(true), 0, "", ""};
   std::string relay_config = write_config(dir_, p);
   auto relay = testsupport::start_relay(relay_config);
   p.relay = relay.port;
@@ -279,7 +282,7 @@ TEST_F(DisplayE2E, CaptionsAndTitlesFromTheRelayAreDrawnAsLiteralText) {
     return c.fraction_different(with_caption, 40, kCaptionArea) > 0.005 &&
            c.fraction_near(0xFFFFFF, 30, kCaptionArea) > 0.005;  // text is there, not blanked
   };
-  EXPECT_EQ(hook_until(*display, "caption", markup), markup);
+  EXPECT_EQ(hook_until(*display, "caption", markup), markup) << display->output();
   Capture literal = capture_until(markup_shown, 5s, "caption-markup-literal");
   EXPECT_TRUE(markup_shown(literal));
 
@@ -290,7 +293,7 @@ TEST_F(DisplayE2E, CaptionsAndTitlesFromTheRelayAreDrawnAsLiteralText) {
            {"name", "Ông Mai Xuân Liêm"},
            {"role", "Phó Chủ tịch UBND tỉnh Thanh Hóa"}});
   const std::string lower = "Ông Mai Xuân Liêm\nPhó Chủ tịch UBND tỉnh Thanh Hóa";
-  EXPECT_EQ(hook_until(*display, "lower_third", lower), lower);
+  EXPECT_EQ(hook_until(*display, "lower_third", lower), lower) << display->output();
   EXPECT_EQ(hook(*display)["overlays"]["title"], "Khai mạc");
   capture_screen(*x_, shot_path("title-lower-third"));
 
@@ -306,7 +309,7 @@ std::unique_ptr<ChildProcess> start_streamer(const std::string& config) {
 // The real chain: hallcast-streamer's SRT output on the screen; standby when the streamer stops,
 // video again when it restarts.
 TEST_F(DisplayE2E, RealStreamerVideoStandbyOnStopAndBackOnRestart) {
-  Ports p{free_port(true), 0, ""};
+  Ports p{free_port(true), 0, "", ""};
   auto relay = testsupport::start_relay(write_config(dir_, p));
   p.relay = relay.port;
   const std::string config = write_config(dir_, p);
@@ -333,7 +336,7 @@ TEST_F(DisplayE2E, RealStreamerVideoStandbyOnStopAndBackOnRestart) {
 
 // A screen that cannot reach the streamer's SRT output plays the hall from the relay instead.
 TEST_F(DisplayE2E, FallsBackToTheRelayWhenSrtIsUnreachable) {
-  Ports p{free_port(true), 0, ""};
+  Ports p{free_port(true), 0, "", ""};
   auto relay = testsupport::start_relay(write_config(dir_, p));
   p.relay = relay.port;
   const std::string streamer_config = write_config(dir_, p);
@@ -346,6 +349,35 @@ TEST_F(DisplayE2E, FallsBackToTheRelayWhenSrtIsUnreachable) {
       << streamer->output();
   EXPECT_TRUE(is_video(capture_until(is_video, 5s, "relay-fallback-video")));
   EXPECT_EQ(hook(*display)["showing"], "video relay") << display->output();
+  // SRT's errors are an input's loss (retried with back-off), never the pipeline's: a rebuild
+  // would blank the screen.
+  EXPECT_EQ(
+      display->count_lines(std::regex("restarting the pipeline"), testsupport::Stream::Stderr), 0u)
+      << display->output();
+  EXPECT_EQ(display->terminate(10s).code, 0);
+}
+
+// After a pipeline error (here a sink that fails after 8 s of frames) the rebuilt pipeline
+// plays from the relay again: the relay's init segment, sent once when the screen joined,
+// outlives the pipeline that first received it.
+TEST_F(DisplayE2E, RelayFallbackSurvivesAPipelineRebuild) {
+  Ports p{free_port(true), 0, "", ""};
+  auto relay = testsupport::start_relay(write_config(dir_, p));
+  p.relay = relay.port;
+  const std::string streamer_config = write_config(dir_, p);
+  auto streamer = start_streamer(streamer_config);
+  p.srt_url = "srt://127.0.0.1:" + std::to_string(free_port(true));  // nobody listens there
+  p.sink = "identity error-after=240 ! ximagesink sync=false qos=false";
+  TempDir display_dir{"hallcast-display-e2e-rebuild"};
+  auto display = start_display(write_config(display_dir, p));
+  ASSERT_TRUE(wait_for_any(*display, "showing video relay", 45s))
+      << display->output() << "\n--- streamer:\n"
+      << streamer->output();
+  const size_t mark = display->lines().size();
+  ASSERT_TRUE(display->wait_for_line("restarting the pipeline", 30s, testsupport::Stream::Stderr))
+      << display->output();
+  ASSERT_TRUE(wait_for(*display, "showing standby", 10s, mark)) << display->output();
+  EXPECT_TRUE(wait_for(*display, "showing video relay", 20s, mark)) << display->output();
   EXPECT_EQ(display->terminate(10s).code, 0);
 }
 

@@ -74,27 +74,39 @@ test('a joiner starts near the edge, not on the GOP cache it was sent', async ()
       const p = globalThis.hallcastStage?.player;
       return p && p.started && !p.joining && !p.video.paused;
     }, null, { timeout: scaled(30000), polling: 100 });
+    // Near the edge within a second of the join phase: a joiner left on the GOP cache (up to
+    // 1 s behind here) would need seconds at catchUpRate. Not at the phase's last instant: on a
+    // busy machine a seek or a late fragment can leave the cushion a few frames long for a moment.
+    const near = await joiner.waitForFunction(() => {
+      const p = globalThis.hallcastStage.player;
+      const b = p.video.buffered;
+      return b.end(b.length - 1) - p.video.currentTime < p.targetS + 0.25;
+    }, null, { timeout: scaled(1000), polling: 50 }).then(() => true, () => false);
     const s = await joiner.evaluate(() => {
       const p = globalThis.hallcastStage.player;
       const b = p.video.buffered;
       return { cushion: b.end(b.length - 1) - p.video.currentTime, target: p.targetS };
     });
-    assert.ok(s.cushion < s.target + 0.25,
-      `cushion ${s.cushion.toFixed(3)} s after the join phase, target ${s.target.toFixed(3)} s`);
+    assert.ok(near,
+      `cushion ${s.cushion.toFixed(3)} s a second after the join phase, target ${s.target.toFixed(3)} s`);
   } finally {
     await joiner.close();
   }
 });
 
 test('playback settles near the live edge with a cushion around the target', async () => {
-  await page.waitForFunction(() => {
+  // Settled: the low-water mark near the target at normal speed, and the cushion seen now
+  // short (not a burst of late fragments just appended, which a busy machine can deliver).
+  const settled = await page.waitForFunction(() => {
     const p = globalThis.hallcastStage.player;
     const b = p.video.buffered;
     const low = p.edge.lowWaterS;
-    return b.length && low !== null && low < p.targetS + 0.15 && p.video.playbackRate === 1;
-  }, null, { timeout: scaled(30000), polling: 100 });
+    return b.length && low !== null && low < p.targetS + 0.15 && p.video.playbackRate === 1 &&
+      b.end(b.length - 1) - p.video.currentTime < 0.6;
+  }, null, { timeout: scaled(30000), polling: 100 }).then(() => true, () => false);
   const s = await state();
-  assert.ok(s.cushion < 0.6, `cushion ${s.cushion.toFixed(3)} s`);
+  assert.ok(settled, `not settled: cushion ${s.cushion.toFixed(3)} s, low-water ${s.low?.toFixed(3)} s, ` +
+    `target ${s.target.toFixed(3)} s, rate ${s.rate}`);
   console.log(`# settled: cushion ${s.cushion.toFixed(3)} s, low-water ${s.low.toFixed(3)} s, target ${s.target.toFixed(3)} s`);
 });
 

@@ -19,6 +19,7 @@
 
 #include "hallcast/common/config.hpp"
 #include "hallcast/display/backoff.hpp"
+#include "hallcast/display/limits.hpp"
 #include "hallcast/display/media_cache.hpp"
 #include "hallcast/display/overlays.hpp"
 #include "hallcast/display/receivers.hpp"
@@ -29,6 +30,16 @@ namespace hallcast::display {
 enum class Showing { Nothing, Standby, Srt, Relay };
 const char* to_string(Showing s);
 
+// What the relay's live channel delivered, kept by the app across pipeline rebuilds: the relay
+// sends the init segment only when the screen joins, so a rebuilt player could not fall back to
+// the relay without it.
+struct RelayMedia {
+  MediaCache cache{limits::kMediaCacheBytes};
+  int64_t last_us = 0;  // last media frame (monotonic µs); 0 = none since the relay went away
+
+  MediaCache::Added add(std::span<const uint8_t> frame);
+};
+
 struct PlayerOptions {
   VideoFormat format;
   uintptr_t window = 0;       // X11 window to draw into (0 = the sink's own output)
@@ -38,7 +49,9 @@ struct PlayerOptions {
 
 class Player {
  public:
-  Player(const config::Config& cfg, const ScreenSettings& screen, PlayerOptions options);
+  // relay_media: owned by the caller, outlives the player.
+  Player(const config::Config& cfg, const ScreenSettings& screen, PlayerOptions options,
+         const RelayMedia& relay_media);
   ~Player();
   Player(const Player&) = delete;
   Player& operator=(const Player&) = delete;
@@ -46,9 +59,8 @@ class Player {
   void start();  // throws std::runtime_error if the pipeline cannot be built or started
   // Re-evaluates the inputs (connect, lose, fall back, select); call from a main-loop timer.
   void tick();
-  // One binary frame from the relay's live channel (header + fMP4).
-  void on_relay_media(std::span<const uint8_t> frame);
-  void on_relay_disconnected();
+  // The relay's live channel delivered a frame, already added to relay_media (how it was).
+  void on_relay_media(MediaCache::Added added);
 
   Overlays& overlays() { return *overlays_; }
   Showing showing() const { return showing_; }
@@ -87,8 +99,7 @@ class Player {
   int64_t srt_retry_at_us_ = 0, relay_retry_at_us_ = 0;
   int64_t srt_bad_since_us_ = 0;   // SRT not delivering since (0 = delivering)
   int64_t srt_good_since_us_ = 0;  // SRT delivering since (0 = not)
-  int64_t relay_media_us_ = 0;     // last media frame from the relay
-  MediaCache cache_;
+  const RelayMedia& relay_media_;
   uint32_t relay_generation_ = 0;  // init segment the relay receiver was fed
   Showing showing_ = Showing::Nothing;
   bool failed_ = false;
