@@ -119,6 +119,13 @@ std::string shot_path(const std::string& name) {
   return (dir / (name + ".png")).string();
 }
 
+// A hall with the real relay and streamer, and a screen whose SRT address nobody listens on,
+// started and playing from the relay. sink: display.video_sink ("" = auto).
+struct FallbackRig {
+  testsupport::RunningRelay relay;
+  std::unique_ptr<ChildProcess> streamer, display;
+};
+
 class DisplayE2E : public ::testing::Test {
  protected:
   void SetUp() override { x_ = std::make_unique<Xvfb>(kW, kH); }
@@ -129,6 +136,9 @@ class DisplayE2E : public ::testing::Test {
     o.env = {{"DISPLAY", x_->display()}};
     return std::make_unique<ChildProcess>(testsupport::binary_path("hallcast-display"), o);
   }
+
+  // Starts a FallbackRig; fails the test unless the screen shows the relay's video.
+  FallbackRig start_on_relay(const std::string& sink);
 
   // Waits for a "hallcast-display <what>" line from stdout line `from` on (take the mark
   // before the action whose effect is awaited).
@@ -186,6 +196,8 @@ class DisplayE2E : public ::testing::Test {
   }
 
   TempDir dir_{"hallcast-display-e2e"};
+  TempDir screen_dir_{
+      "hallcast-display-e2e-screen"};  // a screen's own config, apart from the hall's
   std::unique_ptr<Xvfb> x_;
 };
 
@@ -334,51 +346,49 @@ TEST_F(DisplayE2E, RealStreamerVideoStandbyOnStopAndBackOnRestart) {
   EXPECT_EQ(display->terminate(10s).code, 0);
 }
 
+FallbackRig DisplayE2E::start_on_relay(const std::string& sink) {
+  FallbackRig rig;
+  Ports p{free_port(true), 0, "", ""};
+  rig.relay = testsupport::start_relay(write_config(dir_, p));
+  p.relay = rig.relay.port;
+  rig.streamer = start_streamer(write_config(dir_, p));
+  p.srt_url = "srt://127.0.0.1:" + std::to_string(free_port(true));  // nobody listens there
+  p.sink = sink;
+  rig.display = start_display(write_config(screen_dir_, p));
+  EXPECT_TRUE(wait_for_any(*rig.display, "showing video relay", 45s))
+      << rig.display->output() << "\n--- streamer:\n"
+      << rig.streamer->output();
+  return rig;
+}
+
 // A screen that cannot reach the streamer's SRT output plays the hall from the relay instead.
 TEST_F(DisplayE2E, FallsBackToTheRelayWhenSrtIsUnreachable) {
-  Ports p{free_port(true), 0, "", ""};
-  auto relay = testsupport::start_relay(write_config(dir_, p));
-  p.relay = relay.port;
-  const std::string streamer_config = write_config(dir_, p);
-  auto streamer = start_streamer(streamer_config);
-  p.srt_url = "srt://127.0.0.1:" + std::to_string(free_port(true));  // nobody listens there
-  TempDir display_dir{"hallcast-display-e2e-screen"};
-  auto display = start_display(write_config(display_dir, p));
-  ASSERT_TRUE(wait_for_any(*display, "showing video relay", 45s))
-      << display->output() << "\n--- streamer:\n"
-      << streamer->output();
+  FallbackRig rig = start_on_relay("");
+  ASSERT_FALSE(HasFailure());
+  ChildProcess& display = *rig.display;
   EXPECT_TRUE(is_video(capture_until(is_video, 5s, "relay-fallback-video")));
-  EXPECT_EQ(hook(*display)["showing"], "video relay") << display->output();
+  EXPECT_EQ(hook(display)["showing"], "video relay") << display.output();
   // SRT's errors are an input's loss (retried with back-off), never the pipeline's: a rebuild
   // would blank the screen.
-  EXPECT_EQ(
-      display->count_lines(std::regex("restarting the pipeline"), testsupport::Stream::Stderr), 0u)
-      << display->output();
-  EXPECT_EQ(display->terminate(10s).code, 0);
+  EXPECT_EQ(display.count_lines(std::regex("restarting the pipeline"), testsupport::Stream::Stderr),
+            0u)
+      << display.output();
+  EXPECT_EQ(display.terminate(10s).code, 0);
 }
 
 // After a pipeline error (here a sink that fails after 8 s of frames) the rebuilt pipeline
 // plays from the relay again: the relay's init segment, sent once when the screen joined,
 // outlives the pipeline that first received it.
 TEST_F(DisplayE2E, RelayFallbackSurvivesAPipelineRebuild) {
-  Ports p{free_port(true), 0, "", ""};
-  auto relay = testsupport::start_relay(write_config(dir_, p));
-  p.relay = relay.port;
-  const std::string streamer_config = write_config(dir_, p);
-  auto streamer = start_streamer(streamer_config);
-  p.srt_url = "srt://127.0.0.1:" + std::to_string(free_port(true));  // nobody listens there
-  p.sink = "identity error-after=240 ! ximagesink sync=false qos=false";
-  TempDir display_dir{"hallcast-display-e2e-rebuild"};
-  auto display = start_display(write_config(display_dir, p));
-  ASSERT_TRUE(wait_for_any(*display, "showing video relay", 45s))
-      << display->output() << "\n--- streamer:\n"
-      << streamer->output();
-  const size_t mark = display->lines().size();
-  ASSERT_TRUE(display->wait_for_line("restarting the pipeline", 30s, testsupport::Stream::Stderr))
-      << display->output();
-  ASSERT_TRUE(wait_for(*display, "showing standby", 10s, mark)) << display->output();
-  EXPECT_TRUE(wait_for(*display, "showing video relay", 20s, mark)) << display->output();
-  EXPECT_EQ(display->terminate(10s).code, 0);
+  FallbackRig rig = start_on_relay("identity error-after=240 ! ximagesink sync=false qos=false");
+  ASSERT_FALSE(HasFailure());
+  ChildProcess& display = *rig.display;
+  const size_t mark = display.lines().size();
+  ASSERT_TRUE(display.wait_for_line("restarting the pipeline", 30s, testsupport::Stream::Stderr))
+      << display.output();
+  ASSERT_TRUE(wait_for(display, "showing standby", 10s, mark)) << display.output();
+  EXPECT_TRUE(wait_for(display, "showing video relay", 20s, mark)) << display.output();
+  EXPECT_EQ(display.terminate(10s).code, 0);
 }
 
 }  // namespace

@@ -41,10 +41,15 @@ export const LIVE = {
   // until a seek resets it: the second stall would last 0.4 s, the third 0.8 s.
   stallS: 0.5,
   // In the first joinWindowS after playback starts, more than joinSlackS (plus a fragment)
-  // over the target: jump to the edge once. The join's backlog may still be arriving when
-  // playback starts; catching up on it at catchUpRate took seconds.
+  // over the target: jump to the edge, up to joinMaxJumps times. The join's backlog may still
+  // be arriving when playback starts, and the decoder's first seconds can leave the playhead
+  // behind again after a jump; catching up at catchUpRate took seconds (0.86 s behind at the
+  // start of a measured minute, 10 s to catch up). A stall in this window is start-up, not the
+  // device or the network: it does not widen the target (a widened target narrows only
+  // narrowStepS per stallFreeS).
   joinWindowS: 3,
   joinSlackS: 0.1,
+  joinMaxJumps: 3,
   backBufferS: 12,         // keep this much played media; trim the rest
   // Fragments waiting for the SourceBuffer; beyond: drop to a keyframe. ~80 fragments a second
   // (one per video frame, one per AAC frame): about 3 s, more than a joiner's GOP cache.
@@ -83,7 +88,7 @@ export class LivePlayer {
     this.lastTime = 0;
     this.frozenSince = 0;
     this.startedAt = 0;
-    this.joinJumped = false;
+    this.joinJumps = 0;
     this.status = 'idle';
     this.generation = 0;     // MediaSources built so far (diagnostics, tests)
     this.timer = setInterval(() => this.tick(), LIVE.tickMs);
@@ -93,9 +98,9 @@ export class LivePlayer {
     if (!this.MS) this.setStatus('unsupported');
   }
 
-  // True in the first joinWindowS after playback started, until the one jump to the edge.
+  // True in the first joinWindowS after playback started.
   get joining() {
-    return this.started && !this.joinJumped && performance.now() - this.startedAt < LIVE.joinWindowS * 1000;
+    return this.started && performance.now() - this.startedAt < LIVE.joinWindowS * 1000;
   }
 
   // The live-edge target now (widened by stalls), seconds.
@@ -276,7 +281,7 @@ export class LivePlayer {
     this.video.currentTime = Math.max(b.start(b.length - 1), end - this.targetS);
     this.started = true;
     this.startedAt = performance.now();
-    this.joinJumped = false;
+    this.joinJumps = 0;
     this.lastTime = this.video.currentTime;
     this.frozenSince = performance.now();
     const p = this.video.play();
@@ -305,8 +310,9 @@ export class LivePlayer {
     }
     const stallS = LEGACY_EDGE ? LEGACY_STALL_S : LIVE.stallS;
     const frozen = now - this.frozenSince > stallS * 1000 && behind > 0.3;
-    const joinJump = !LEGACY_EDGE && this.joining && behind > this.edge.targetS + LIVE.joinSlackS + slack;
-    if (joinJump) this.joinJumped = true;
+    const joinJump = !LEGACY_EDGE && this.joining && !v.seeking &&
+      this.joinJumps < LIVE.joinMaxJumps && behind > this.edge.targetS + LIVE.joinSlackS + slack;
+    if (joinJump) this.joinJumps += 1;
     if (behind > LIVE.jumpBehindS + slack || frozen || joinJump || !this.inBuffered(v.currentTime)) {
       const target = Math.max(b.start(b.length - 1), end - this.edge.targetS);
       if (Math.abs(target - v.currentTime) > 0.1) {
@@ -326,7 +332,7 @@ export class LivePlayer {
   }
 
   onStall() {
-    if (!this.started || this.video.seeking) return;
+    if (!this.started || this.video.seeking || this.joining) return;
     this.edge.stall(performance.now());
   }
 

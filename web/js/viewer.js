@@ -12,6 +12,12 @@ if (params.get('edge') === 'legacy') {
   Object.assign(LIVE, { targetLatencyS: 0.4, catchUpBandS: 0.4, catchUpRate: 1.1, jumpBehindS: 2.5,
     tickMs: 250, stallStepS: 0 });
 }
+// &live=catchUpBandS:0.02,stallFreeS:10: other numbers for the live edge's settings (LIVE in
+// player.js), for the latency bench's A/B runs; unknown names and non-numbers are ignored.
+for (const pair of (params.get('live') || '').split(',')) {
+  const [name, value] = pair.split(':');
+  if (typeof LIVE[name] === 'number' && Number.isFinite(Number(value))) LIVE[name] = Number(value);
+}
 initLang();
 applyI18n();
 bindLangToggle(document.getElementById('lang-toggle'));
