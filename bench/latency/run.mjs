@@ -80,6 +80,8 @@ async function main() {
   } finally {
     await streamer.stop();
     await relay.stop();
+    // Their last lines (a start-up that went wrong shows there), next to the samples.
+    for (const c of [streamer, relay]) writeFileSync(join(out, `${c.name}.log`), c.log.join('\n') + '\n');
     rmSync(tmp, { recursive: true, force: true });
   }
   const report = markdown(results, started);

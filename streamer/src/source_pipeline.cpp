@@ -19,8 +19,6 @@ auto log() {
   return logging::get("streamer");
 }
 
-constexpr GstClockTimeDiff kSlotLeadNs = GST_MSECOND;
-
 // A videorate that may duplicate frames holds each frame until the next one arrives (it needs
 // it to decide): a whole frame of latency. The compositor already repeats a source's last frame
 // when it runs slower than the program, so the source pipelines' videorates only drop.
@@ -47,7 +45,8 @@ SourcePipeline::SourcePipeline(config::Source cfg, ProgramFormat fmt, Sinks sink
       now_(std::move(now)),
       on_failure_(std::move(on_failure)),
       video_tap_{this, sinks.video, true},
-      audio_tap_{this, sinks.audio, false} {}
+      audio_tap_{this, sinks.audio, false},
+      time_map_(fmt.framerate) {}
 
 SourcePipeline::~SourcePipeline() {
   stop();
@@ -81,7 +80,7 @@ bool SourcePipeline::start(std::string& error) {
   if (audio_tap_.dst) connect_tap("audio", &audio_tap_);
   {
     std::lock_guard lock(map_mu_);
-    mapped_ = false;
+    time_map_.reset();
   }
   last_buffer_us_ = 0;
   GstPtr<GstBus> bus(gst_element_get_bus(p));
@@ -158,30 +157,17 @@ GstFlowReturn SourcePipeline::deliver(GstElement* sink, GstElement* dst, bool vi
   return GST_FLOW_OK;
 }
 
-// Maps a source running time onto the program's running time with one offset per pipeline run
-// (audio and video share it, so lip sync survives); re-anchors when they drift apart. Video
-// anchors it: the first frame is placed at the start of the program frame slot it arrives in,
-// so each frame is due in the compositor the moment it arrives (anchored at "now", a frame
-// waits up to a whole frame for the next output slot). Audio waits for that anchor.
+// The buffer's time on the program's clock (TimeMap: anchored by the first video frame, settled
+// during the first seconds, re-anchored on a big drift).
 std::optional<GstClockTime> SourcePipeline::map_time(GstClockTime running, bool video) {
   auto now = now_();
-  if (!now || !GST_CLOCK_TIME_IS_VALID(running)) return std::nullopt;
+  if (!now) return std::nullopt;
   std::lock_guard lock(map_mu_);
-  if (!mapped_ && !video) return std::nullopt;
-  GstClockTimeDiff out = static_cast<GstClockTimeDiff>(running) + offset_;
-  GstClockTimeDiff drift = out - static_cast<GstClockTimeDiff>(*now);
-  if (!mapped_ || (video && std::llabs(drift) > limits::kResyncThresholdMs * GST_MSECOND)) {
-    int fps = std::max(1, fmt_.framerate);
-    guint64 slot = gst_util_uint64_scale(*now, static_cast<guint64>(fps), GST_SECOND);
-    // A little before the slot starts, so rounding never lets the previous frame overlap it.
-    auto slot_start = static_cast<GstClockTimeDiff>(
-                          gst_util_uint64_scale(slot, GST_SECOND, static_cast<guint64>(fps))) -
-                      kSlotLeadNs;
-    offset_ = slot_start - static_cast<GstClockTimeDiff>(running);
-    mapped_ = true;
-    out = slot_start;
-  }
-  return out < 0 ? 0 : static_cast<GstClockTime>(out);
+  auto out = time_map_.map(running, *now, video);
+  if (auto shift = time_map_.take_settle_shift(*now))
+    log()->info("source {}: started late, its timing moved {} ms earlier", cfg_.id,
+                *shift / GST_MSECOND);
+  return out;
 }
 
 gboolean SourcePipeline::on_bus(GstBus*, GstMessage* msg, gpointer self) {

@@ -21,6 +21,7 @@
 #include "hallcast/common/config.hpp"
 #include "hallcast/streamer/gst_util.hpp"
 #include "hallcast/streamer/source_desc.hpp"
+#include "hallcast/streamer/time_map.hpp"
 
 namespace hallcast::streamer {
 
@@ -80,8 +81,7 @@ class SourcePipeline {
   GstPtr<GstElement> pipeline_;
 
   std::mutex map_mu_;
-  bool mapped_ = false;
-  GstClockTimeDiff offset_ = 0;  // program running time - source running time
+  TimeMap time_map_;  // guarded by map_mu_
 
   std::atomic<int64_t> last_buffer_us_{0};
   std::atomic<uint64_t> frames_{0};
