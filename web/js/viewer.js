@@ -16,7 +16,7 @@ if (params.get('edge') === 'legacy') {
 // player.js), for the latency bench's A/B runs; unknown names and non-numbers are ignored.
 for (const pair of (params.get('live') || '').split(',')) {
   const [name, value] = pair.split(':');
-  if (typeof LIVE[name] === 'number' && Number.isFinite(Number(value))) LIVE[name] = Number(value);
+  if (typeof LIVE[name] === 'number' && value && Number.isFinite(Number(value))) LIVE[name] = Number(value);
 }
 initLang();
 applyI18n();
