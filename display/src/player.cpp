@@ -38,6 +38,28 @@ void set_if_exists(GstElement* e, const char* prop, gboolean value) {
   }
 }
 
+// The sink itself (glimagesink, a bin, forwards its own properties), else every sink of a sink
+// given as a pipeline description.
+void set_on_sinks(GstElement* sink, const char* prop, gboolean value) {
+  if (!GST_IS_BIN(sink) || g_object_class_find_property(G_OBJECT_GET_CLASS(sink), prop)) {
+    set_if_exists(sink, prop, value);
+    return;
+  }
+  struct Setting {
+    const char* prop;
+    gboolean value;
+  } setting{prop, value};
+  GstIterator* it = gst_bin_iterate_sinks(GST_BIN(sink));
+  gst_iterator_foreach(
+      it,
+      [](const GValue* item, gpointer data) {
+        auto* s = static_cast<Setting*>(data);
+        set_if_exists(GST_ELEMENT(g_value_get_object(item)), s->prop, s->value);
+      },
+      &setting);
+  gst_iterator_free(it);
+}
+
 void sync_state_async(GstElement* bin, gpointer) {
   gst_element_sync_state_with_parent(bin);
 }
@@ -100,10 +122,11 @@ GstElement* Player::make_sink() {
     throw std::runtime_error("video sink '" + desc + "': " + why);
   }
   // Every input paces itself (SRT by its latency window, the relay branch by its clocksync, the
-  // standby layer by the clock), so the sink renders on arrival: no second wait, no drift.
-  set_if_exists(sink, "sync", FALSE);
-  set_if_exists(sink, "qos", FALSE);
-  set_if_exists(sink, "force-aspect-ratio", TRUE);
+  // standby layer by the clock), so the sink renders on arrival: no second wait, no drift. The
+  // same holds for every sink of a description (`identity ! ximagesink`).
+  set_on_sinks(sink, "sync", FALSE);
+  set_on_sinks(sink, "qos", FALSE);
+  set_on_sinks(sink, "force-aspect-ratio", TRUE);
   log()->info("video sink {}", desc);
   return sink;
 }

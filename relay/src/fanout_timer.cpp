@@ -4,13 +4,6 @@
 
 namespace hallcast::relay {
 
-void FanoutHistogram::observe(double seconds) {
-  for (size_t i = 0; i < kBounds.size(); ++i)
-    if (seconds <= kBounds[i]) ++buckets_[i];
-  ++count_;
-  sum_ += seconds;
-}
-
 FanoutTimer::Record* FanoutTimer::find(uint64_t seq) {
   // Newest first: a fragment is nearly always settled before the next one arrives.
   for (auto it = open_.rbegin(); it != open_.rend(); ++it)

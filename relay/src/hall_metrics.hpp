@@ -11,30 +11,14 @@
 
 #include "hallcast/common/config.hpp"
 #include "hallcast/relay/fanout_timer.hpp"
+#include "hallcast/relay/histogram.hpp"
 
 namespace hallcast::relay {
 
-// A Prometheus-style histogram of durations in seconds: cumulative counts per upper bound.
-class DelayHistogram {
- public:
-  // From an fsync on a fast SSD (~1 ms) to a disk in trouble (seconds).
-  static constexpr std::array<double, 12> kBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                     0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
-  void observe(double seconds) {
-    for (size_t i = 0; i < kBounds.size(); ++i)
-      if (seconds <= kBounds[i]) ++buckets_[i];
-    ++count_;
-    sum_ += seconds;
-  }
-  uint64_t bucket(size_t i) const { return buckets_.at(i); }  // observations <= kBounds[i]
-  uint64_t count() const { return count_; }
-  double sum() const { return sum_; }
-
- private:
-  std::array<uint64_t, kBounds.size()> buckets_{};
-  uint64_t count_ = 0;
-  double sum_ = 0.0;
-};
+// From an fsync on a fast SSD (~1 ms) to a disk in trouble (seconds).
+inline constexpr std::array<double, 12> kDelayBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                        0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+using DelayHistogram = Histogram<kDelayBounds>;
 
 struct HallMetrics {
   uint64_t captions = 0;         // final captions accepted (written to the caption log)

@@ -380,7 +380,7 @@ TEST_F(DisplayE2E, FallsBackToTheRelayWhenSrtIsUnreachable) {
 // plays from the relay again: the relay's init segment, sent once when the screen joined,
 // outlives the pipeline that first received it.
 TEST_F(DisplayE2E, RelayFallbackSurvivesAPipelineRebuild) {
-  FallbackRig rig = start_on_relay("identity error-after=240 ! ximagesink sync=false qos=false");
+  FallbackRig rig = start_on_relay("identity error-after=240 ! ximagesink");
   ASSERT_FALSE(HasFailure());
   ChildProcess& display = *rig.display;
   const size_t mark = display.lines().size();

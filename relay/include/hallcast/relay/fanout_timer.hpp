@@ -12,24 +12,15 @@
 #include <deque>
 #include <vector>
 
+#include "hallcast/relay/histogram.hpp"
+
 namespace hallcast::relay {
 
-// Cumulative Prometheus buckets (seconds), fine enough around the 15 ms target to read a p99.
-class FanoutHistogram {
- public:
-  static constexpr std::array<double, 23> kBounds = {
-      0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.003, 0.004, 0.005, 0.0075, 0.01, 0.0125, 0.015,
-      0.02,   0.025,   0.03,   0.04,  0.05,  0.075, 0.1,   0.25,  0.5,    1.0,  2.5};
-  void observe(double seconds);
-  uint64_t bucket(size_t i) const { return buckets_.at(i); }  // observations <= kBounds[i]
-  uint64_t count() const { return count_; }
-  double sum() const { return sum_; }
-
- private:
-  std::array<uint64_t, kBounds.size()> buckets_{};
-  uint64_t count_ = 0;
-  double sum_ = 0.0;
-};
+// Fine enough around the 15 ms target to read a p99.
+inline constexpr std::array<double, 23> kFanoutBounds = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.003, 0.004, 0.005, 0.0075, 0.01, 0.0125, 0.015,
+    0.02,   0.025,   0.03,   0.04,  0.05,  0.075, 0.1,   0.25,  0.5,    1.0,  2.5};
+using FanoutHistogram = Histogram<kFanoutBounds>;
 
 class FanoutTimer {
  public:
