@@ -69,7 +69,8 @@ TEST(GstLogBridge, RoutesElementWarningsIntoTheGstLoggerWithALimit) {
 
   GstElement* src = gst_element_factory_make("appsrc", "nguon-cam-1");  // loads "appsrc"
   ASSERT_NE(src, nullptr);
-  route_log(LogBridgeOptions{{{"appsrc", GST_LEVEL_ERROR}}, 2, 60000ms});
+  route_log(LogBridgeOptions{
+      {{"appsrc", GST_LEVEL_ERROR}}, {{"hallcasttest", "Latency query failed"}}, 2, 60000ms});
   EXPECT_EQ(gst_debug_get_default_threshold(), GST_LEVEL_WARNING);
   GstDebugCategory* appsrc = find_category("appsrc");
   ASSERT_NE(appsrc, nullptr);
@@ -83,6 +84,22 @@ TEST(GstLogBridge, RoutesElementWarningsIntoTheGstLoggerWithALimit) {
   EXPECT_EQ(out.str(),
             "warning hallcasttest nguon-cam-1: dấu thời gian giảm 0\n"
             "warning hallcasttest nguon-cam-1: dấu thời gian giảm 1\n");
+  out.str("");
+
+  // A demoted warning goes to debug: hidden at info, shown at debug; the category's other
+  // warnings (another element, so not rate-limited) stay warnings.
+  GstElement* mix = gst_element_factory_make("identity", "amix");
+  ASSERT_NE(mix, nullptr);
+  GST_CAT_WARNING_OBJECT(cat, mix, "Latency query failed");
+  logger->set_level(spdlog::level::debug);
+  GST_CAT_WARNING_OBJECT(cat, mix, "Latency query failed");
+  GST_CAT_WARNING_OBJECT(cat, mix, "Latency of sink_1 unknown");
+  logger->set_level(spdlog::level::info);
+  logger->flush();
+  EXPECT_EQ(out.str(),
+            "debug hallcasttest amix: Latency query failed\n"
+            "warning hallcasttest amix: Latency of sink_1 unknown\n");
+  gst_object_unref(mix);
   logger->sinks().pop_back();
   gst_object_unref(src);
 }

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "hallcast/common/logging.hpp"
@@ -14,6 +15,13 @@ namespace {
 struct Bridge {
   std::shared_ptr<spdlog::logger> logger;
   RateLimit limit;
+  std::vector<DemotedWarning> demoted;
+
+  bool is_demoted(std::string_view category, std::string_view text) const {
+    for (const auto& d : demoted)
+      if (category == d.category && text.starts_with(d.text)) return true;
+    return false;
+  }
 };
 
 // Any GStreamer thread; spdlog loggers are thread-safe. Must not throw (C callback).
@@ -21,13 +29,18 @@ void log_function(GstDebugCategory* category, GstDebugLevel level, const gchar* 
                   const gchar* /*function*/, gint /*line*/, GObject* object,
                   GstDebugMessage* message, gpointer user_data) noexcept {
   auto* bridge = static_cast<Bridge*>(user_data);
-  const auto lvl = to_spdlog(level);
+  auto lvl = to_spdlog(level);
   if (!bridge->logger->should_log(lvl)) return;
   try {
     const gchar* text = gst_debug_message_get(message);
+    if (text == nullptr) text = "";
     const char* name = object != nullptr && GST_IS_OBJECT(object) ? GST_OBJECT_NAME(object) : "";
     if (name == nullptr) name = "";
     const char* cat = gst_debug_category_get_name(category);
+    if (lvl == spdlog::level::warn && bridge->is_demoted(cat, text)) {
+      lvl = spdlog::level::debug;
+      if (!bridge->logger->should_log(lvl)) return;
+    }
     if (lvl >= spdlog::level::warn) {
       int suppressed = 0;
       const std::string key = std::string(cat) + "/" + name;
@@ -35,7 +48,7 @@ void log_function(GstDebugCategory* category, GstDebugLevel level, const gchar* 
       if (suppressed > 0)
         bridge->logger->log(lvl, "{} {}: {} similar lines suppressed", cat, name, suppressed);
     }
-    bridge->logger->log(lvl, "{} {}: {}", cat, name, text != nullptr ? text : "");
+    bridge->logger->log(lvl, "{} {}: {}", cat, name, text);
   } catch (...) {
     // never let an exception cross into GStreamer
   }
@@ -97,7 +110,8 @@ void route_log(const LogBridgeOptions& options) {
   // Never freed: a GStreamer thread may still be inside log_function with an older bridge.
   // (Reachable from this list, so LeakSanitizer does not report them.)
   static auto* bridges = new std::vector<Bridge*>();
-  auto* bridge = new Bridge{logging::get("gst"), RateLimit(options.burst, options.window)};
+  auto* bridge =
+      new Bridge{logging::get("gst"), RateLimit(options.burst, options.window), options.demoted};
   gst_debug_remove_log_function(gst_debug_log_default);
   if (!bridges->empty()) gst_debug_remove_log_function_by_data(bridges->back());
   bridges->push_back(bridge);

@@ -4,8 +4,9 @@
 // Levels: ERROR -> error, WARNING -> warn, FIXME and INFO -> info, DEBUG -> debug, the rest
 // trace. Unless GST_DEBUG is set, GStreamer's own threshold follows the "gst" logger's level
 // (info and warn: WARNING, since GStreamer's INFO is per-object noise) and each quiet category
-// is lowered further. Warnings and errors repeated by one element (some are per frame) are
-// limited to a burst per window, then one "N similar lines suppressed" line.
+// is lowered further; demoted warnings are logged at debug. Warnings and errors repeated by one
+// element (some are per frame) are limited to a burst per window, then one "N similar lines
+// suppressed" line.
 #pragma once
 
 #include <gst/gst.h>
@@ -25,8 +26,16 @@ struct QuietCategory {
   GstDebugLevel maximum;  // log nothing less severe than this from it
 };
 
+// A warning GStreamer gives in a known harmless situation, logged at debug instead (its text
+// starts with `text`); the category's other warnings stay warnings.
+struct DemotedWarning {
+  std::string category;  // e.g. "aggregator"
+  std::string text;      // e.g. "Latency query failed"
+};
+
 struct LogBridgeOptions {
   std::vector<QuietCategory> quiet;
+  std::vector<DemotedWarning> demoted;
   int burst = 3;                            // lines per category and element per window
   std::chrono::milliseconds window{10000};  // then one summary line
 };
