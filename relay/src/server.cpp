@@ -98,11 +98,15 @@ void tick(lws_sorted_usec_list_t* sul) {
   impl->hub.tick(now_ms());
   notify::watchdog();
   if (++impl->ticks % limits::kStatusEveryTicks == 1) {
-    std::string live;
-    for (const auto& h : impl->hub.halls())
-      if (h->ring.live()) live += (live.empty() ? "" : ", ") + h->id;
-    notify::status(std::to_string(impl->hub.viewers()) +
-                   " viewers, halls live: " + (live.empty() ? "none" : live));
+    // "3 viewers; hoi-truong live 2, trien-lam off air 1": what `systemctl status` shows.
+    std::string status = std::to_string(impl->hub.viewers()) + " viewers";
+    const char* sep = "; ";
+    for (const auto& h : impl->hub.halls()) {
+      status +=
+          sep + h->id + (h->ring.live() ? " live " : " off air ") + std::to_string(h->live_clients);
+      sep = ", ";
+    }
+    notify::status(status);
   }
   lws_sul_schedule(impl->context, 0, &impl->tick.sul, tick, tick_interval_ms() * LWS_US_PER_MS);
 }

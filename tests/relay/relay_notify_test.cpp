@@ -1,5 +1,5 @@
-// systemd notification: READY once serving, STATUS with viewers and live halls, WATCHDOG from the
-// service loop, STOPPING on SIGTERM (a test NOTIFY_SOCKET stands in for systemd).
+// systemd notification: READY once serving, STATUS with viewers per hall and which are live,
+// WATCHDOG from the service loop, STOPPING on SIGTERM (a test NOTIFY_SOCKET stands in for systemd).
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 
+#include "hallcast/testsupport/fmp4.hpp"
 #include "relay_fixture.hpp"
 
 namespace hallcast::relay::test {
@@ -54,8 +55,14 @@ TEST_F(RelayTest, TellsSystemdReadyStatusWatchdogAndStopping) {
   relay_ = std::move(r.process);
   port_ = r.port;
   EXPECT_NE(sock.wait_for("READY=1", 5s), "");
-  EXPECT_NE(sock.wait_for("STATUS=0 viewers, halls live: none", 5s), "");
+  EXPECT_NE(sock.wait_for("STATUS=0 viewers; hoi-truong off air 0, trien-lam off air 0", 5s), "");
   EXPECT_NE(sock.wait_for("WATCHDOG=1", 3s), "");
+  WsClient in_hall = viewer("hoi-truong");
+  WsClient in_expo = viewer("trien-lam");
+  WsClient pub = publisher("trien-lam");
+  ASSERT_TRUE(pub.send_binary(media_frame(true, false, 0, 0, 0, "init-segment")));
+  // STATUS is refreshed every 10 ticks (5 s at this watchdog interval).
+  EXPECT_NE(sock.wait_for("STATUS=2 viewers; hoi-truong off air 1, trien-lam live 1", 15s), "");
   relay_->signal(SIGTERM);
   EXPECT_NE(sock.wait_for("STOPPING=1", 5s), "");
   EXPECT_EQ(relay_->wait(10s).shell_code(), 0);
