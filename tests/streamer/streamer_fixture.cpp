@@ -16,6 +16,7 @@
 
 #include "hallcast/common/logging.hpp"
 #include "hallcast/streamer/gst_log.hpp"
+#include "hallcast/testsupport/temp_dir.hpp"
 #include "hallcast/testsupport/time_scale.hpp"
 
 namespace hallcast::streamer::testing {
@@ -175,13 +176,9 @@ const char* to_string(Look l) {
 }
 
 std::string temp_dir() {
-  static std::string dir = [] {
-    char tmpl[] = "/tmp/hallcast-streamer-test.XXXXXX";
-    const char* d = mkdtemp(tmpl);
-    if (!d) throw std::runtime_error("mkdtemp failed");
-    return std::string(d);
-  }();
-  return dir;
+  // One directory per test process, removed with its recordings when the process exits.
+  static const testsupport::TempDir dir("hallcast-streamer-test");
+  return dir.str();
 }
 
 std::string write_mp4(const std::vector<uint8_t>& init, const std::vector<Fragment>& frags,
