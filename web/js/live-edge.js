@@ -5,8 +5,14 @@
 // The cushion seen at one instant is a sawtooth: it grows by a fragment when one arrives and
 // shrinks in between, and arrivals jitter with the network and the CPU. What protects against
 // a stall is its low-water mark, the smallest cushion over the last lowWaterS, so that is what
-// is controlled: above target + catchUpBandS play at catchUpRate until it is back within half
-// the band; below target - slowDownBandS play at slowDownRate until it is back at the target.
+// starts a nudge: above target + catchUpBandS play at catchUpRate, below target - slowDownBandS
+// at slowDownRate. What ends one is the low-water mark of the last recentS only (still longer
+// than a fragment): a nudge ended by the whole window's mark overshoots by what it gained while
+// the window forgot (a dip's slow-down went on for a second and left the cushion 50 ms over the
+// target, which then needed a catch-up). After a nudge the window starts again from recentS.
+// Far over the target (above target + fastCatchUpBandS over recentS: after a stall, Chromium
+// resumes with 0.3-0.5 s buffered) play at fastCatchUpRate, with the pitch kept (the player's
+// part), until within catchUpBandS: at catchUpRate such a recovery took four seconds.
 // Each playback stall widens the target by stallStepS (up to maxTargetS); stallFreeS without
 // one narrows it by narrowStepS, down to the configured target.
 // Pure logic, no DOM (unit-tested with node --test). Owned by the page's main thread.
@@ -45,22 +51,43 @@ export class LiveEdge {
     this.samples.push([nowMs, cushionS]);
     while (this.samples.length && this.samples[0][0] < nowMs - p.lowWaterS * 1000) this.samples.shift();
     let low = Infinity;
-    for (const [, c] of this.samples) low = Math.min(low, c);
-    this.lowWaterS = low;
-    // Judge the low-water mark only once it spans its window (after a reset it would lag).
-    const spanMs = nowMs - this.samples[0][0];
-    if (spanMs < p.lowWaterS * 500) return this.rate;
-    const excess = low - this.targetS;
-    if (this.rate > 1) {
-      if (excess <= p.catchUpBandS / 2) this.rate = 1;
-    } else if (this.rate < 1) {
-      if (excess >= 0) this.rate = 1;
-    } else if (excess > p.catchUpBandS) {
-      this.rate = p.catchUpRate;
-    } else if (excess < -p.slowDownBandS) {
-      this.rate = p.slowDownRate;
+    let recent = Infinity;
+    for (const [t, c] of this.samples) {
+      low = Math.min(low, c);
+      if (t >= nowMs - p.recentS * 1000) recent = Math.min(recent, c);
     }
+    this.lowWaterS = low;
+    const spanMs = nowMs - this.samples[0][0];
+    const excess = low - this.targetS;
+    const recentExcess = recent - this.targetS;
+    if (this.rate === p.fastCatchUpRate) {
+      if (recentExcess <= p.catchUpBandS) this.settle(nowMs, p.catchUpRate);
+      return this.rate;
+    }
+    if (spanMs >= p.recentS * 1000 && recentExcess > p.fastCatchUpBandS) {
+      this.rate = p.fastCatchUpRate;
+      return this.rate;
+    }
+    if (this.rate > 1) {
+      if (recentExcess <= p.catchUpBandS / 2) this.settle(nowMs, 1);
+      return this.rate;
+    }
+    if (this.rate < 1) {
+      if (recentExcess >= 0) this.settle(nowMs, 1);
+      return this.rate;
+    }
+    // Judge the low-water mark only once it spans half its window (after a reset it would lag).
+    if (spanMs < p.lowWaterS * 500) return this.rate;
+    if (excess > p.catchUpBandS) this.rate = p.catchUpRate;
+    else if (excess < -p.slowDownBandS) this.rate = p.slowDownRate;
     return this.rate;
+  }
+
+  // Ends a nudge: the window keeps only the last recentS, which no longer holds what started it.
+  settle(nowMs, rate) {
+    this.rate = rate;
+    const from = nowMs - this.p.recentS * 1000;
+    this.samples = this.samples.filter(([t]) => t >= from);
   }
 
   relax(nowMs) {

@@ -22,9 +22,16 @@ export const LIVE = {
   catchUpRate: 1.1,
   slowDownBandS: 0.02,     // low-water below target - this: slowDownRate (back at target: 1.0)
   slowDownRate: 0.95,
+  recentS: 0.3,            // a nudge ends on the low-water mark of this last part of the window
+  // Far over the target (after a stall Chromium resumes with 0.3-0.5 s buffered): catch up at
+  // fastCatchUpRate with the pitch kept (the cushion is then large enough for time stretch)
+  // until within catchUpBandS. At catchUpRate it took 4 s, a tenth of a minute's frames.
+  fastCatchUpBandS: 0.15,
+  fastCatchUpRate: 1.4,
   // Chromium keeps the pitch at a rate other than 1 with WSOLA, which needs ~50 ms of decoded
   // audio ahead and underflows (a stall) when the cushion is thin; plain resampling needs ~10 ms
-  // and shifts the pitch by the rate (±5 %, for the seconds a nudge lasts).
+  // and shifts the pitch by the rate (±5 %, for the seconds a nudge lasts). The fast catch-up
+  // always keeps the pitch.
   preservesPitch: false,
   // Each playback stall (the buffer ran dry: a slow or busy device, network jitter) widens
   // the target by stallStepS, up to maxTargetS; stallFreeS without a stall narrows it by
@@ -95,6 +102,9 @@ export class LivePlayer {
     this.edge = new LiveEdge(LIVE);
     video.addEventListener('error', () => this.rebuild());
     video.addEventListener('waiting', () => this.onStall());
+    // Playing again (after a stall, a seek or the start): the cushion seen while it waited
+    // says nothing about now, and would hold a slow-down on top of the stall's own delay.
+    video.addEventListener('playing', () => this.edge.reset());
     if (!this.MS) this.setStatus('unsupported');
   }
 
@@ -324,7 +334,8 @@ export class LivePlayer {
     let rate = v.playbackRate;
     if (LEGACY_EDGE) rate = legacyRate(behind, this.edge.targetS, slack, LIVE);
     else if (!v.paused && !v.seeking) rate = this.edge.update(now, behind);
-    if (v.preservesPitch !== LIVE.preservesPitch && !LEGACY_EDGE) v.preservesPitch = LIVE.preservesPitch;
+    const pitch = rate === LIVE.fastCatchUpRate || LIVE.preservesPitch;
+    if (v.preservesPitch !== pitch && !LEGACY_EDGE) v.preservesPitch = pitch;
     if (v.playbackRate !== rate) v.playbackRate = rate;
     if (v.paused && !v.ended && v.readyState >= 3 && !this.userPaused) v.play().catch(() => {});
     this.setStatus(v.readyState >= 3 && !v.paused ? 'playing' : 'buffering');

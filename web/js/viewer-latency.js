@@ -45,7 +45,10 @@ export function startMeasuring(video, player) {
                         // audio-only fragment, before the newest video frame received)
     audioArrival: [],   // ms from capture to arrival of each audio-only fragment
     lastVideoS: null,   // start of the newest video fragment received (s)
-    trace: [],          // every TRACE_MS: {t, behind, target, rate, total, dropped}
+    trace: [],          // every TRACE_MS: {t, behind, target, rate, total, dropped, late, gap}
+    late: 0,            // since the last trace entry: the largest capture-to-arrival ms of a
+    gap: 0,             // video fragment, and the longest ms between two fragments' arrivals
+    lastArrival: 0,
     since: { t: performance.now(), ...quality(video) },
     summary() {
       const q = quality(video);
@@ -90,7 +93,9 @@ export function startMeasuring(video, player) {
       videoAhead: player.lastStartS === null ? null
         : +(player.lastStartS + player.fragmentS - b.end(b.length - 1)).toFixed(3),
       target: player.targetS, low: player.edge?.lowWaterS ?? null, rate: video.playbackRate,
-      ...quality(video) });
+      late: Math.round(m.late), gap: Math.round(m.gap), ...quality(video) });
+    m.late = 0;
+    m.gap = 0;
   }, TRACE_MS);
 
   // Main-thread tasks over 50 ms (fragments wait for the main thread to be appended).
@@ -162,6 +167,9 @@ function noteArrival(m, player, data) {
   const frame = parseMediaFrame(data);
   const info = player.init?.info;
   if (!frame || frame.kind === KIND_INIT || !info || m.arrival.length >= MAX_SAMPLES) return;
+  const now = Date.now();
+  if (m.lastArrival) m.gap = Math.max(m.gap, now - m.lastArrival);
+  m.lastArrival = now;
   if (info.audio === undefined) info.audio = audioTrackOf(player.init.bytes, info);
   const audio = info.audio;
   const v = fragmentStartSeconds(frame.payload, info.video);
@@ -170,11 +178,12 @@ function noteArrival(m, player, data) {
   // before the newest video frame received, and its own capture-to-arrival time.
   if (v === null) {
     if (a !== null && m.lastVideoS !== null) m.audioLag.push((m.lastVideoS - a) * 1000);
-    if (a !== null) m.audioArrival.push(Date.now() - frame.captureTimeUs / 1000);
+    if (a !== null) m.audioArrival.push(now - frame.captureTimeUs / 1000);
     return;
   }
   m.lastVideoS = v;
-  m.arrival.push(Date.now() - frame.captureTimeUs / 1000);
+  m.arrival.push(now - frame.captureTimeUs / 1000);
+  m.late = Math.max(m.late, now - frame.captureTimeUs / 1000);
   if (a !== null) m.audioLag.push((v - a) * 1000);
 }
 

@@ -119,10 +119,11 @@ test('a moderate lag is caught up by playbackRate, not by a jump', async () => {
   while (Date.now() < deadline) {
     s = await state();
     rates.add(s.rate);
-    if (s.cushion < s.target + 0.2 && s.rate === 1 && rates.has(1.1)) break;
+    if (s.cushion < s.target + 0.2 && s.rate === 1 && [...rates].some((r) => r > 1)) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  assert.ok(rates.has(1.1), `played faster to catch up (rates seen: ${[...rates].join(', ')})`);
+  // 0.9 s is far over the target: the fast catch-up (pitch kept), then the normal rate.
+  assert.ok(rates.has(1.4), `played faster to catch up (rates seen: ${[...rates].join(', ')})`);
   assert.ok(s.cushion < s.target + 0.2, `back near the edge: cushion ${s.cushion.toFixed(3)} s, target ${s.target}`);
   // On a starved machine the buffer may still run dry meanwhile; the player may then seek to
   // recover (a playhead frozen with data ahead), but never jumps the lag itself.

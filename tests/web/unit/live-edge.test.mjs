@@ -5,8 +5,22 @@ import { test } from 'node:test';
 import { LiveEdge, legacyRate } from '../../../web/js/live-edge.js';
 
 const P = { targetLatencyS: 0.06, lowWaterS: 1.0, catchUpBandS: 0.04, catchUpRate: 1.1,
-  slowDownBandS: 0.02, slowDownRate: 0.95, stallStepS: 0.04, maxTargetS: 0.6, stallFreeS: 20,
-  narrowStepS: 0.01 };
+  slowDownBandS: 0.02, slowDownRate: 0.95, recentS: 0.3, fastCatchUpBandS: 0.15,
+  fastCatchUpRate: 1.4, stallStepS: 0.04, maxTargetS: 0.6, stallFreeS: 20, narrowStepS: 0.01 };
+
+// Plays for ms from t0 with ticks every 50 ms: the base cushion moves by what the chosen rate
+// gains or loses, a fragment sawtooth (33 ms) rides on it, and dip(t) is taken off (a late
+// fragment). Returns [{t, rate, base}].
+function play(edge, base, t0, ms, dip = () => 0) {
+  const out = [];
+  for (let t = t0; t < t0 + ms; t += 50) {
+    const saw = 0.033 * (1 - ((t / 33.3) % 1));
+    const rate = edge.update(t, base + saw - dip(t));
+    base -= (rate - 1) * 0.05;
+    out.push({ t, rate, base });
+  }
+  return out;
+}
 
 // Feeds cushion(t) every 50 ms from t0 for ms; returns the rates chosen.
 function run(edge, cushion, t0, ms) {
@@ -22,9 +36,9 @@ test('within the band around the target the rate stays 1', () => {
   assert.ok(Math.abs(edge.lowWaterS - 0.07) < 0.005, `low-water ${edge.lowWaterS}`);
 });
 
-test('far behind: catches up, and only once the low-water mark spans half its window', () => {
+test('behind: catches up, and only once the low-water mark spans half its window', () => {
   const edge = new LiveEdge({ ...P });
-  const rates = run(edge, () => 0.4, 0, 2000);
+  const rates = run(edge, () => 0.17, 0, 2000);
   assert.equal(rates[0], 1, 'no judgement on a single sample');
   assert.equal(rates.at(-1), 1.1);
   assert.ok(rates.indexOf(1.1) >= 10 && rates.indexOf(1.1) <= 11, rates.join());
@@ -62,6 +76,57 @@ test('the low-water mark is the smallest cushion of the window, so one dip count
   const rates = run(edge, () => 0.2, 3050, 900);
   assert.equal(edge.lowWaterS, 0.05);
   assert.ok(rates.every((r) => r !== 1.1), 'no catch-up while the dip is in the window');
+});
+
+test('far over the target (after a stall): catches up fast, then at the normal rate', () => {
+  const edge = new LiveEdge({ ...P });
+  const out = play(edge, 0.45, 0, 6000);
+  const fast = out.findIndex((o) => o.rate === P.fastCatchUpRate);
+  assert.ok(fast >= 6 && fast <= 7, `fast catch-up from ${out[fast]?.t} ms (needs recentS of samples)`);
+  const normal = out.findIndex((o, i) => i > fast && o.rate !== P.fastCatchUpRate);
+  assert.equal(out[normal].rate, P.catchUpRate, 'then the normal catch-up');
+  const settled = out.findIndex((o) => o.rate === 1 && o.t > out[fast].t);
+  assert.ok(out[settled].t < 1800, `back near the target at ${out[settled].t} ms (1.1x alone: ~4 s)`);
+  assert.ok(out.slice(settled).every((o) => o.rate === 1), 'and stays there');
+  assert.ok(out.at(-1).base > P.targetLatencyS - 0.005 && out.at(-1).base < P.targetLatencyS + 0.03,
+    `cushion ${out.at(-1).base}`);
+});
+
+test('a dip slows playback only until the recent cushion is back: no overshoot, no catch-up', () => {
+  for (const [params, overshoots] of [[P, false], [{ ...P, recentS: P.lowWaterS }, true]]) {
+    const edge = new LiveEdge({ ...params });
+    play(edge, 0.065, 0, 3000);  // settled just over the target
+    const dip = (t) => (t >= 3000 && t < 3150 ? 0.06 : 0);  // a fragment 150 ms late
+    const out = play(edge, 0.065, 3000, 6000, dip);
+    assert.ok(out.some((o) => o.rate === P.slowDownRate), 'the dip slows playback');
+    const peak = Math.max(...out.map((o) => o.base));
+    if (overshoots) {
+      // Ended by the whole window's mark (the rule before), the slow-down went on a second.
+      assert.ok(peak > 0.1, `peak ${peak}`);
+    } else {
+      assert.ok(out.every((o) => o.rate <= 1), 'no catch-up after the slow-down');
+      assert.ok(peak < 0.09, `the cushion stays near the target (peak ${peak})`);
+    }
+  }
+});
+
+test('a lasting thin cushion slows playback only until the recent cushion is back', () => {
+  // From 3 s on every fragment arrives 40 ms later (a longer path): the cushion is thin for good.
+  for (const [params, overshoots] of [[P, false], [{ ...P, recentS: P.lowWaterS }, true]]) {
+    const edge = new LiveEdge({ ...params });
+    play(edge, 0.065, 0, 3000);
+    const out = play(edge, 0.065, 3000, 8000, (t) => (t >= 3000 ? 0.04 : 0));
+    assert.ok(out.some((o) => o.rate === P.slowDownRate), 'the thin cushion slows playback');
+    const peak = Math.max(...out.map((o) => o.base)) - 0.04;
+    if (overshoots) {
+      // Ended by the whole window's mark (the rule before), the slow-down went on too long.
+      assert.ok(out.some((o) => o.rate > 1), 'and needed a catch-up after');
+    } else {
+      assert.ok(out.every((o) => o.rate <= 1), 'no catch-up after the slow-down');
+      assert.ok(peak < 0.09, `the cushion stays near the target (peak ${peak})`);
+      assert.ok(out.at(-1).base - 0.04 >= P.targetLatencyS - 0.01, `cushion ${out.at(-1).base - 0.04}`);
+    }
+  }
 });
 
 test('stalls widen the target up to the maximum; stable playback narrows it back', () => {
