@@ -23,6 +23,7 @@ export class LiveEdge {
     this.p = params;
     this.targetS = params.targetLatencyS;
     this.rate = 1;
+    this.fast = false;       // catching up at fastCatchUpRate
     this.samples = [];       // [timeMs, cushionS] within the last lowWaterS
     this.lowWaterS = null;
     this.lastChangeAt = null;  // last widening or narrowing of the target (ms)
@@ -34,6 +35,7 @@ export class LiveEdge {
     this.samples = [];
     this.lowWaterS = null;
     this.rate = 1;
+    this.fast = false;
   }
 
   // A playback stall (the buffer ran dry): play further behind from now on.
@@ -60,11 +62,12 @@ export class LiveEdge {
     const spanMs = nowMs - this.samples[0][0];
     const excess = low - this.targetS;
     const recentExcess = recent - this.targetS;
-    if (this.rate === p.fastCatchUpRate) {
-      if (recentExcess <= p.catchUpBandS) this.settle(nowMs, p.catchUpRate);
-      return this.rate;
-    }
-    if (spanMs >= p.recentS * 1000 && recentExcess > p.fastCatchUpBandS) {
+    if (this.fast) {
+      if (recentExcess > p.catchUpBandS) return this.rate;
+      this.fast = false;
+      this.settle(nowMs, p.catchUpRate);
+    } else if (spanMs >= p.recentS * 1000 && recentExcess > p.fastCatchUpBandS) {
+      this.fast = true;
       this.rate = p.fastCatchUpRate;
       return this.rate;
     }

@@ -334,7 +334,7 @@ export class LivePlayer {
     let rate = v.playbackRate;
     if (LEGACY_EDGE) rate = legacyRate(behind, this.edge.targetS, slack, LIVE);
     else if (!v.paused && !v.seeking) rate = this.edge.update(now, behind);
-    const pitch = rate === LIVE.fastCatchUpRate || LIVE.preservesPitch;
+    const pitch = (this.edge.fast && !LEGACY_EDGE) || LIVE.preservesPitch;
     if (v.preservesPitch !== pitch && !LEGACY_EDGE) v.preservesPitch = pitch;
     if (v.playbackRate !== rate) v.playbackRate = rate;
     if (v.paused && !v.ended && v.readyState >= 3 && !this.userPaused) v.play().catch(() => {});

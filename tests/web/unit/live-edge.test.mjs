@@ -92,6 +92,14 @@ test('far over the target (after a stall): catches up fast, then at the normal r
     `cushion ${out.at(-1).base}`);
 });
 
+test('a fast catch-up at the normal catch-up rate still ends (a page may set them equal)', () => {
+  const edge = new LiveEdge({ ...P, fastCatchUpRate: P.catchUpRate });
+  const out = play(edge, 0.45, 0, 8000);
+  assert.ok(out.some((o) => o.rate === P.catchUpRate));
+  assert.equal(out.at(-1).rate, 1, 'back at 1 once near the target');
+  assert.equal(edge.fast, false);
+});
+
 test('a dip slows playback only until the recent cushion is back: no overshoot, no catch-up', () => {
   for (const [params, overshoots] of [[P, false], [{ ...P, recentS: P.lowWaterS }, true]]) {
     const edge = new LiveEdge({ ...params });
