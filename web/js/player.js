@@ -25,7 +25,7 @@ export const LIVE = {
   recentS: 0.3,            // a nudge ends on the low-water mark of this last part of the window
   // Far over the target (after a stall Chromium resumes with 0.3-0.5 s buffered): catch up at
   // fastCatchUpRate with the pitch kept (the cushion is then large enough for time stretch)
-  // until within catchUpBandS. At catchUpRate it took 4 s, a tenth of a minute's frames.
+  // until within catchUpBandS. At catchUpRate it took 4 s, 7 % of a minute's frames.
   fastCatchUpBandS: 0.15,
   fastCatchUpRate: 1.4,
   // Chromium keeps the pitch at a rate other than 1 with WSOLA, which needs ~50 ms of decoded
@@ -334,7 +334,7 @@ export class LivePlayer {
     let rate = v.playbackRate;
     if (LEGACY_EDGE) rate = legacyRate(behind, this.edge.targetS, slack, LIVE);
     else if (!v.paused && !v.seeking) rate = this.edge.update(now, behind);
-    const pitch = (this.edge.fast && !LEGACY_EDGE) || LIVE.preservesPitch;
+    const pitch = this.edge.fast || LIVE.preservesPitch;
     if (v.preservesPitch !== pitch && !LEGACY_EDGE) v.preservesPitch = pitch;
     if (v.playbackRate !== rate) v.playbackRate = rate;
     if (v.paused && !v.ended && v.readyState >= 3 && !this.userPaused) v.play().catch(() => {});

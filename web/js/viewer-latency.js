@@ -68,6 +68,7 @@ export function startMeasuring(video, player) {
       m.waiting = 0; m.stalls = 0; m.maxGapMs = 0; lastWall = 0;
       m.firstPresented = null; m.lastPresented = null;
       m.trace = []; m.longTasks = []; m.arrival = []; m.audioLag = []; m.audioArrival = [];
+      m.late = 0; m.gap = 0;
       m.since = { t: performance.now(), ...quality(video) };
     },
   };
