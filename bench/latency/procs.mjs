@@ -89,7 +89,7 @@ export function freeUdpPort() {
 
 // One hall, one test camera, the program at the asked size; the hall screen on SRT (or relay).
 export function eventConfig({ relayPort, srtPort, stateDir, webRoot, width, height, fps,
-  srtLatencyMs, displayInput }) {
+  srtLatencyMs, relayAudioCodec = 'aac', displayInput }) {
   return `
 [event]
 id = "latency-bench"
@@ -122,6 +122,7 @@ keyframe_interval_ms = 2000
 [outputs]
 relay_url = "ws://127.0.0.1:${relayPort}"
 srt_latency_ms = ${srtLatencyMs}
+relay_audio_codec = "${relayAudioCodec}"
 
 [relay]
 listen = "127.0.0.1:${relayPort}"

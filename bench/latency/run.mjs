@@ -29,6 +29,7 @@ const { values: opt } = parseArgs({ options: {
   height: { type: 'string', default: '720' },
   fps: { type: 'string', default: '30' },
   'srt-latency': { type: 'string', default: '20' },
+  'relay-audio': { type: 'string', default: 'aac' },  // outputs.relay_audio_codec: aac | opus
   only: { type: 'string', default: ALL },
   'peer-pipeline': { type: 'string', default: '' },
   smoke: { type: 'boolean', default: false },
@@ -51,7 +52,8 @@ async function main() {
   const relayPort = await freeTcpPort();
   const srtPort = await freeUdpPort();
   const cfgArgs = { relayPort, srtPort, stateDir: join(tmp, 'state'), webRoot: join(REPO, 'web'),
-    width, height, fps, srtLatencyMs: Number(opt['srt-latency']) };
+    width, height, fps, srtLatencyMs: Number(opt['srt-latency']),
+    relayAudioCodec: opt['relay-audio'] };
   const config = join(out, 'event.toml');
   writeFileSync(config, eventConfig({ ...cfgArgs, displayInput: 'srt' }));
   const srtUrl = `srt://127.0.0.1:${srtPort}`;

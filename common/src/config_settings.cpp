@@ -63,6 +63,7 @@ void read_outputs(TableReader& root, Outputs& out) {
       if (v.empty() || (v.size() >= 10 && v.size() <= 79)) return "";
       return "an SRT passphrase has 10 to 79 characters";
     });
+    r.str("relay_audio_codec", out.relay_audio_codec, false, one_of({"aac", "opus"}));
   });
 }
 

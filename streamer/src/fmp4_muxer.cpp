@@ -9,6 +9,7 @@ extern "C" {
 }
 
 #include "hallcast/common/logging.hpp"
+#include "hallcast/streamer/streamer_limits.hpp"
 
 namespace hallcast::streamer {
 namespace {
@@ -51,10 +52,12 @@ void Fmp4Muxer::set_video_config(std::span<const uint8_t> avcc, int width, int h
   open_locked();
 }
 
-void Fmp4Muxer::set_audio_config(std::span<const uint8_t> asc, int rate, int channels) {
+void Fmp4Muxer::set_audio_config(AudioCodec codec, std::span<const uint8_t> config, int rate,
+                                 int channels) {
   std::lock_guard lock(mu_);
-  if (!audio_cfg_.empty() || asc.empty()) return;
-  audio_cfg_.assign(asc.begin(), asc.end());
+  if (!audio_cfg_.empty() || config.empty()) return;
+  audio_codec_ = codec;
+  audio_cfg_.assign(config.begin(), config.end());
   rate_ = rate;
   channels_ = channels;
   open_locked();
@@ -88,10 +91,11 @@ void Fmp4Muxer::open_locked() {
 
   AVStream* a = avformat_new_stream(ctx_, nullptr);
   a->codecpar->codec_type = AVMEDIA_TYPE_AUDIO;
-  a->codecpar->codec_id = AV_CODEC_ID_AAC;
+  const bool opus = audio_codec_ == AudioCodec::Opus;
+  a->codecpar->codec_id = opus ? AV_CODEC_ID_OPUS : AV_CODEC_ID_AAC;
   a->codecpar->sample_rate = rate_;
   av_channel_layout_default(&a->codecpar->ch_layout, channels_);
-  a->codecpar->frame_size = kAacFrameSamples;
+  a->codecpar->frame_size = opus ? rate_ * limits::kOpusFrameMs / 1000 : kAacFrameSamples;
   a->time_base = AVRational{1, rate_};
   set_extradata(a->codecpar, audio_cfg_);
 
@@ -163,7 +167,7 @@ void Fmp4Muxer::write_video(std::span<const uint8_t> au, int64_t pts_us, bool ke
   out_(h, std::exchange(pending_, {}));
 }
 
-void Fmp4Muxer::write_audio(std::span<const uint8_t> frame, int64_t pts_us) {
+void Fmp4Muxer::write_audio(std::span<const uint8_t> frame, int64_t pts_us, int64_t duration_us) {
   std::lock_guard lock(mu_);
   if (!open_ || !started_ || pts_us < base_us_) {
     ++dropped_;
@@ -175,7 +179,9 @@ void Fmp4Muxer::write_audio(std::span<const uint8_t> frame, int64_t pts_us) {
   pkt->size = static_cast<int>(frame.size());
   pkt->stream_index = 1;
   pkt->pts = pkt->dts = av_rescale_q(pts_us - base_us_, kMicro, a->time_base);
-  pkt->duration = kAacFrameSamples * a->time_base.den / (rate_ * a->time_base.num);
+  pkt->duration = duration_us > 0
+                      ? av_rescale_q(duration_us, kMicro, a->time_base)
+                      : av_rescale_q(a->codecpar->frame_size, AVRational{1, rate_}, a->time_base);
   pkt->flags |= AV_PKT_FLAG_KEY;
   int rc = av_write_frame(ctx_, pkt);
   av_packet_free(&pkt);

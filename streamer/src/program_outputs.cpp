@@ -16,17 +16,31 @@
 namespace hallcast::streamer {
 namespace {
 
+std::vector<uint8_t> buffer_bytes(GstBuffer* b) {
+  GstMapInfo map;
+  if (!b || !gst_buffer_map(b, &map, GST_MAP_READ)) return {};
+  std::vector<uint8_t> out(map.data, map.data + map.size);
+  gst_buffer_unmap(b, &map);
+  return out;
+}
+
 // The decoder configuration carried in caps (avcC for H.264 avc, AudioSpecificConfig for AAC).
 std::vector<uint8_t> codec_data(GstCaps* caps) {
   if (!caps || gst_caps_get_size(caps) == 0) return {};
   const GValue* v = gst_structure_get_value(gst_caps_get_structure(caps, 0), "codec_data");
   if (!v || !GST_VALUE_HOLDS_BUFFER(v)) return {};
-  GstBuffer* b = gst_value_get_buffer(v);
-  GstMapInfo map;
-  if (!gst_buffer_map(b, &map, GST_MAP_READ)) return {};
-  std::vector<uint8_t> out(map.data, map.data + map.size);
-  gst_buffer_unmap(b, &map);
-  return out;
+  return buffer_bytes(gst_value_get_buffer(v));
+}
+
+// opusenc's caps carry the OpusHead (what MP4's dOps box is made from) as the first of their
+// streamheader buffers.
+std::vector<uint8_t> opus_head(GstCaps* caps) {
+  if (!caps || gst_caps_get_size(caps) == 0) return {};
+  const GValue* v = gst_structure_get_value(gst_caps_get_structure(caps, 0), "streamheader");
+  if (!v || !GST_VALUE_HOLDS_ARRAY(v) || gst_value_array_get_size(v) == 0) return {};
+  const GValue* head = gst_value_array_get_value(v, 0);
+  return GST_VALUE_HOLDS_BUFFER(head) ? buffer_bytes(gst_value_get_buffer(head))
+                                      : std::vector<uint8_t>{};
 }
 
 int caps_int(GstCaps* caps, const char* field) {
@@ -278,12 +292,16 @@ GstFlowReturn ProgramPipeline::on_video(GstElement* sink, gpointer self) {
 
 GstFlowReturn ProgramPipeline::on_audio(GstElement* sink, gpointer self) {
   auto* pp = static_cast<ProgramPipeline*>(self);
-  return with_sample(
-      sink, [pp](GstCaps* caps, GstBuffer*, GstClockTime running, std::span<const uint8_t> data) {
-        auto cfg = codec_data(caps);
-        pp->muxer_.set_audio_config(cfg, caps_int(caps, "rate"), caps_int(caps, "channels"));
-        pp->muxer_.write_audio(data, static_cast<int64_t>(running / 1000));
-      });
+  return with_sample(sink, [pp](GstCaps* caps, GstBuffer* buf, GstClockTime running,
+                                std::span<const uint8_t> data) {
+    const bool opus = pp->opts_.relay_audio == AudioCodec::Opus;
+    pp->muxer_.set_audio_config(pp->opts_.relay_audio, opus ? opus_head(caps) : codec_data(caps),
+                                caps_int(caps, "rate"), caps_int(caps, "channels"));
+    GstClockTime duration = GST_BUFFER_DURATION(buf);
+    pp->muxer_.write_audio(
+        data, static_cast<int64_t>(running / 1000),
+        GST_CLOCK_TIME_IS_VALID(duration) ? static_cast<int64_t>(duration / 1000) : 0);
+  });
 }
 
 }  // namespace hallcast::streamer

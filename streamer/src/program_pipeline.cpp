@@ -84,12 +84,24 @@ std::string ProgramPipeline::describe() const {
       acaps +
       " ! amix."
       " audiomixer name=amix latency=" +
-      lat + " ! " + acaps +
+      lat + " ! " + acaps;
+  // The program's audio: AAC for the SRT output (its contract) and, unless the relay takes Opus,
+  // for the relay too. Opus frames leave their encoder ~30 ms sooner (streamer_limits.hpp).
+  const std::string aac =
       " ! audioconvert ! avenc_aac bitrate=" + std::to_string(p.audio_bitrate_kbps * 1000) +
-      " ! tee name=atee"
-      " vtee. ! queue ! h264parse ! video/x-h264,stream-format=avc,alignment=au"
-      " ! appsink name=vout sync=false"
-      " atee. ! queue ! aacparse ! audio/mpeg,stream-format=raw ! appsink name=aout sync=false";
+      " ! tee name=atee";
+  if (opts_.relay_audio == AudioCodec::Opus) {
+    d += " ! tee name=amixed amixed. ! queue ! opusenc audio-type=restricted-lowdelay frame-size=" +
+         std::to_string(limits::kOpusFrameMs) +
+         " bitrate=" + std::to_string(p.audio_bitrate_kbps * 1000) +
+         " ! appsink name=aout sync=false";
+    if (!opts_.srt_listen.empty()) d += " amixed. ! queue" + aac;
+  } else {
+    d += aac +
+         " atee. ! queue ! aacparse ! audio/mpeg,stream-format=raw ! appsink name=aout sync=false";
+  }
+  d += " vtee. ! queue ! h264parse ! video/x-h264,stream-format=avc,alignment=au"
+       " ! appsink name=vout sync=false";
   if (!opts_.srt_listen.empty()) {
     std::string q = " ! queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=" +
                     ns(limits::kOutputQueueMs);

@@ -56,6 +56,7 @@ void Streamer::start() {
   opts.srt_listen = cfg_.find_hall(hall_)->srt_listen;
   opts.srt_latency_ms = cfg_.outputs.srt_latency_ms;
   opts.srt_passphrase = cfg_.outputs.srt_passphrase;
+  opts.relay_audio = cfg_.outputs.relay_audio_codec == "opus" ? AudioCodec::Opus : AudioCodec::Aac;
   for (const auto& s : slots_) opts.source_audio.push_back(source_has_audio(s.cfg));
   program_pipe_ = std::make_unique<ProgramPipeline>(
       std::move(opts), cb_.on_media,

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "hallcast/common/config.hpp"
@@ -14,6 +15,17 @@ namespace {
 // The reference event, whose three role secrets come from environment variables.
 std::string reference() {
   return test::source_dir() + "/config/thanh-hoa-2022.toml";
+}
+
+// The 1-based number of the first line of `path` that is exactly `text`, or 0.
+int line_of(const std::string& path, const std::string& text) {
+  std::ifstream in(path);
+  int n = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++n;
+    if (line == text) return n;
+  }
+  return 0;
 }
 
 std::string problems_of(const std::string& path, const Roles& roles) {
@@ -62,9 +74,11 @@ TEST(ConfigRoles, AStreamerReadsOnlyThePublisherSecret) {
   EXPECT_EQ(c.auth.publisher_token, "bi-mat-phat");
   EXPECT_EQ(c.auth.operator_token, "");
   test::ScopedEnv none;
+  const int line = line_of(reference(), R"(token_env = "HALLCAST_PUBLISHER_TOKEN")");
+  ASSERT_GT(line, 0);
   EXPECT_EQ(problems_of(reference(), kStreamer),
-            reference() +
-                ":160:13: auth.publisher.token_env: environment variable "
+            reference() + ":" + std::to_string(line) +
+                ":13: auth.publisher.token_env: environment variable "
                 "HALLCAST_PUBLISHER_TOKEN is not set or empty\n");
 }
 

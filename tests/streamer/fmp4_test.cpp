@@ -1,6 +1,6 @@
-// The fMP4 the streamer publishes: valid (ffprobe: H.264 + AAC, expected frame count), one
-// fragment per video frame and one per audio frame (audio leaves without waiting for video, with
-// the times it was given), keyframes where configured, decodable from any keyframe fragment.
+// The fMP4 the streamer publishes: valid (ffprobe: H.264 + AAC or Opus, expected frame count),
+// one fragment per video frame and one per audio frame (audio leaves without waiting for video,
+// with the times it was given), keyframes where configured, decodable from any keyframe fragment.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -29,6 +29,20 @@ std::vector<std::pair<int, double>> packets_of(const std::string& file) {
   }
   return packets;
 }
+
+// avcC of a baseline 320x180 stream (its SPS and PPS).
+const std::vector<uint8_t> kAvcc = {0x01, 0x42, 0xc0, 0x0d, 0xff, 0xe1, 0x00, 0x0b, 0x67,
+                                    0x42, 0xc0, 0x0d, 0xd9, 0x41, 0x41, 0x7e, 0x5c, 0x04,
+                                    0x40, 0x01, 0x00, 0x04, 0x68, 0xcb, 0x83, 0xcb};
+
+// A 30 fps muxer whose output (the init segment first) is collected in `out`.
+struct CollectingMuxer {
+  std::vector<Fragment> out;
+  Fmp4Muxer mux{[this](const media::FrameHeader& h, std::vector<uint8_t>&& b) {
+                  out.push_back(Fragment{h, std::move(b), {}, 0});
+                },
+                30};
+};
 
 TEST(StreamerFmp4, PublishesValidH264AacWithOneFragmentPerFrame) {
   Harness h(small_config({{"cam-1", "ball"}, {"cam-2", "green"}}));
@@ -69,19 +83,12 @@ TEST(StreamerFmp4, PublishesValidH264AacWithOneFragmentPerFrame) {
 // The muxer on its own: each audio frame leaves at once in a fragment of its own, before the
 // next video frame is written, and the output carries the times it was given (no shift).
 TEST(StreamerFmp4, AudioLeavesTheMuxerBeforeTheNextVideoFrameWithItsOwnTimes) {
-  std::vector<Fragment> out;
-  Fmp4Muxer mux(
-      [&](const media::FrameHeader& h, std::vector<uint8_t>&& b) {
-        out.push_back(Fragment{h, std::move(b), {}, 0});
-      },
-      30);
-  // avcC (baseline 320x180 SPS/PPS) and AudioSpecificConfig (AAC-LC, 48 kHz, stereo).
-  const std::vector<uint8_t> avcc = {0x01, 0x42, 0xc0, 0x0d, 0xff, 0xe1, 0x00, 0x0b, 0x67,
-                                     0x42, 0xc0, 0x0d, 0xd9, 0x41, 0x41, 0x7e, 0x5c, 0x04,
-                                     0x40, 0x01, 0x00, 0x04, 0x68, 0xcb, 0x83, 0xcb};
+  CollectingMuxer m;
+  auto& [out, mux] = m;
+  // AudioSpecificConfig: AAC-LC, 48 kHz, stereo.
   const std::vector<uint8_t> asc = {0x11, 0x90};
-  mux.set_video_config(avcc, 320, 180);
-  mux.set_audio_config(asc, 48000, 2);
+  mux.set_video_config(kAvcc, 320, 180);
+  mux.set_audio_config(AudioCodec::Aac, asc, 48000, 2);
   ASSERT_EQ(out.size(), 1u) << "the init segment";
   const std::vector<uint8_t> idr = {0, 0, 0, 3, 0x65, 0x88, 0x84};
   const std::vector<uint8_t> delta = {0, 0, 0, 3, 0x41, 0x9a, 0x02};
@@ -123,6 +130,49 @@ TEST(StreamerFmp4, AudioLeavesTheMuxerBeforeTheNextVideoFrameWithItsOwnTimes) {
       EXPECT_NEAR(packets[i].second, want[i].second, 0.0001) << "packet " << i;
     }
   }
+}
+
+// Opus (outputs.relay_audio_codec = "opus"): the OpusHead becomes the init segment's dOps, and
+// each 10 ms frame leaves in a fragment of its own with the time it was given (the encoder's
+// first frame is shorter by its pre-skip: 7.5 ms).
+TEST(StreamerFmp4, OpusFramesLeaveOneByOneWithTheirOwnTimes) {
+  CollectingMuxer m;
+  auto& [out, mux] = m;
+  // OpusHead: version 1, 2 channels, pre-skip 120, 48 kHz, gain 0, mapping family 0.
+  const std::vector<uint8_t> head = {'O',  'p', 'u',  's',  'H', 'e', 'a', 'd', 1, 2,
+                                     0x78, 0,   0x80, 0xbb, 0,   0,   0,   0,   0};
+  mux.set_video_config(kAvcc, 320, 180);
+  mux.set_audio_config(AudioCodec::Opus, head, 48000, 2);
+  ASSERT_EQ(out.size(), 1u) << "the init segment";
+  const std::vector<uint8_t> idr = {0, 0, 0, 3, 0x65, 0x88, 0x84};
+  const std::vector<uint8_t> frame = {0xfc, 0xff, 0xfe};  // CELT 10 ms, silence
+  const int64_t t0 = 7'000'000;
+  mux.write_video(idr, t0, true, 1'700'000'000'000'000);
+  const int64_t at[] = {0, 7'500, 17'500, 27'500};
+  const int64_t duration[] = {7'500, 10'000, 10'000, 10'000};
+  for (size_t i = 0; i < 4; ++i) {
+    mux.write_audio(frame, t0 + at[i], duration[i]);
+    ASSERT_EQ(out.size(), 3 + i) << "audio frame " << i << " waited";
+    EXPECT_TRUE(out.back().header.audio_only);
+    EXPECT_EQ(out.back().header.media_time_us, static_cast<uint64_t>(at[i]));
+  }
+  std::vector<uint8_t> init = out[0].bytes;
+  out.erase(out.begin());
+  std::string file = write_mp4(init, out, 0, out.size(), "opus.mp4");
+  auto j = nlohmann::json::parse(
+      sh("ffprobe -v error -show_entries stream=codec_name,sample_rate,channels:packet="
+         "stream_index,pts_time -of json '" +
+         file + "'"));
+  ASSERT_EQ(j["streams"].size(), 2u) << j.dump();
+  EXPECT_EQ(j["streams"][1]["codec_name"], "opus");
+  EXPECT_EQ(j["streams"][1]["sample_rate"], "48000");
+  EXPECT_EQ(j["streams"][1]["channels"], 2);
+  std::vector<double> audio;  // pts (s)
+  for (const auto& p : j["packets"])
+    if (p["stream_index"] == 1) audio.push_back(std::stod(p["pts_time"].get<std::string>()));
+  ASSERT_EQ(audio.size(), 4u) << j.dump();
+  for (size_t i = 1; i < 4; ++i)  // the first reads back at 0 (see the test above)
+    EXPECT_NEAR(audio[i], at[i] / 1e6, 1e-4) << "packet " << i;
 }
 
 TEST(StreamerFmp4, KeyframesAtTheConfiguredIntervalAndTimestampsIncrease) {

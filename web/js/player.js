@@ -58,9 +58,10 @@ export const LIVE = {
   joinSlackS: 0.1,
   joinMaxJumps: 3,
   backBufferS: 12,         // keep this much played media; trim the rest
-  // Fragments waiting for the SourceBuffer; beyond: drop to a keyframe. ~80 fragments a second
-  // (one per video frame, one per AAC frame): about 3 s, more than a joiner's GOP cache.
-  maxQueue: 240,
+  // Fragments waiting for the SourceBuffer; beyond: drop to a keyframe. One fragment per video
+  // frame and one per audio frame: ~80 a second with AAC, ~130 with Opus (10 ms frames), so
+  // about 7 s or 4.5 s, more than a joiner's GOP cache (2 s keyframe interval).
+  maxQueue: 600,
   audioWaitS: 0.5,         // a declared audio track with no samples this long: play video only
   maxGop: 1500,            // fragments kept since the last keyframe (to replay after a rebuild)
   tickMs: 50,              // live-edge checks: ~20 cushion samples per low-water window

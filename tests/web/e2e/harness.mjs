@@ -38,8 +38,9 @@ export function scaled(ms) {
 }
 
 // A small event for speed: 640x360, two test-pattern cameras and the slides, one hall whose
-// session runs all day today (so the standby screen has a "next session").
-export function configText({ relayUrl, stateDir }) {
+// session runs all day today (so the standby screen has a "next session"); relayAudioCodec is
+// the streamer's outputs.relay_audio_codec.
+export function configText({ relayUrl, stateDir, relayAudioCodec = 'aac' }) {
   const today = new Date().toISOString().slice(0, 10);
   return `
 [event]
@@ -97,6 +98,7 @@ keyframe_interval_ms = 1000
 
 [outputs]
 relay_url = "${relayUrl}"
+relay_audio_codec = "${relayAudioCodec}"
 
 [relay]
 listen = "127.0.0.1:0"
@@ -180,7 +182,9 @@ class Child {
 }
 
 export class Rig {
-  constructor() {
+  // streamer: { relayAudioCodec } for the streamer's config.
+  constructor({ streamer = {} } = {}) {
+    this.streamerSettings = streamer;
     this.dir = mkdtempSync(join(tmpdir(), 'hallcast-web-e2e-'));
     this.stateDir = join(this.dir, 'state');
     this.relayConfig = join(this.dir, 'relay.toml');
@@ -208,7 +212,7 @@ export class Rig {
 
   async startStreamer() {
     writeFileSync(this.streamerConfig, configText({ relayUrl: `ws://127.0.0.1:${this.port}`,
-      stateDir: this.stateDir }));
+      stateDir: this.stateDir, ...this.streamerSettings }));
     this.streamer = new Child('hallcast-streamer', [STREAMER_BIN, '--config',
       this.streamerConfig]);
     const died = this.streamer.exited.then(({ code, sig }) => {
@@ -277,4 +281,12 @@ export async function launchBrowser() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--autoplay-policy=no-user-gesture-required'],
   });
+}
+
+// What every browser test file starts with: a relay, a streamer publishing to it, and Chromium.
+export async function startRigAndBrowser(options) {
+  const rig = new Rig(options);
+  await rig.startRelay();
+  await rig.startStreamer();
+  return { rig, browser: await launchBrowser() };
 }

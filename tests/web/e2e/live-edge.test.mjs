@@ -4,7 +4,7 @@
 // playbackRate alone (no seek), jumps only on a big drift, and a playback stall widens the target.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, Rig, scaled } from './harness.mjs';
+import { scaled, startRigAndBrowser } from './harness.mjs';
 
 let rig;
 let browser;
@@ -38,10 +38,7 @@ async function lagBy(lagS) {
 }
 
 before(async () => {
-  rig = new Rig();
-  await rig.startRelay();
-  await rig.startStreamer();
-  browser = await launchBrowser();
+  ({ rig, browser } = await startRigAndBrowser());
   page = await browser.newPage({ viewport: { width: 960, height: 540 } });
   page.setDefaultTimeout(scaled(30000));
   await page.addInitScript(() => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { hallOf, launchBrowser, programOf, Rig, scaled, SESSION, TOKENS } from './harness.mjs';
+import { SESSION, TOKENS, hallOf, programOf, scaled, startRigAndBrowser } from './harness.mjs';
 
 const SHOTS = process.env.HALLCAST_SCREENSHOTS || '';
 let rig;
@@ -44,10 +44,7 @@ function waitVideo(page, minTime, ms = 20000) {
 }
 
 before(async () => {
-  rig = new Rig();
-  await rig.startRelay();
-  await rig.startStreamer();
-  browser = await launchBrowser();
+  ({ rig, browser } = await startRigAndBrowser());
 });
 
 after(async () => {

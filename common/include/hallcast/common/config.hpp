@@ -117,6 +117,9 @@ struct Outputs {
   std::string relay_url;       // "ws://host:port" of the relay; empty = do not publish
   int srt_latency_ms = 20;     // a wired hall LAN; see docs/latency.md
   std::string srt_passphrase;  // empty = unencrypted
+  // The relay's (browsers') audio: "aac", which every MediaSource plays, or "opus", about 25 ms
+  // closer to live (docs/latency.md) but not in every Safari. The SRT output is always AAC.
+  std::string relay_audio_codec = "aac";
 };
 
 struct Relay {

@@ -33,6 +33,7 @@ struct ProgramOptions {
   std::string srt_listen;   // "HOST:PORT"; empty = no SRT output
   int srt_latency_ms = 40;
   std::string srt_passphrase;
+  AudioCodec relay_audio = AudioCodec::Aac;  // the fMP4 (relay) output's; SRT is always AAC
   // One entry per source, in pad order: whether it has audio.
   std::vector<bool> source_audio;
 };

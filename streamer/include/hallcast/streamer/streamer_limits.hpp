@@ -10,6 +10,10 @@ namespace hallcast::streamer::limits {
 // Program audio format: what browsers, AAC and MPEG-TS all take without conversion.
 inline constexpr int kAudioRate = 48000;
 inline constexpr int kAudioChannels = 2;
+// Opus frames for the relay (outputs.relay_audio_codec = "opus"): 10 ms, with the low-delay
+// (CELT-only) mode's 2.5 ms look-ahead. An AAC frame needs 2048 samples (43 ms) from its start
+// before it can leave the encoder (docs/latency.md, session 9).
+inline constexpr int kOpusFrameMs = 10;
 // Aggregator (compositor/audiomixer) latency: covers the arrival jitter of frames handed over
 // from the source pipelines (audio arrives one 21 ms buffer after its timestamp).
 inline constexpr int kMixLatencyMs = 60;
