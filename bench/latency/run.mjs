@@ -129,7 +129,8 @@ function markdown(results, started) {
   const webBase = results.find((r) => r.phase === 'browser');
   const lines = [
     `Run ${started.toISOString()} on ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}; `
-      + `${width}x${height}@${fps}, x264 zerolatency, SRT latency ${opt['srt-latency']} ms, loopback; `
+      + `${width}x${height}@${fps}, x264 zerolatency, SRT latency ${opt['srt-latency']} ms, `
+      + `relay audio ${opt['relay-audio']}, loopback; `
       + `${seconds} s per receiver after ${opt.warmup} s warm-up.`,
     '',
     '| receiver | path | frames | p50 ms | p95 ms | max ms | stalls (gap > 200 ms) | waiting events | p95 ÷ ours (display-srt / browser) | load avg before → after |',
