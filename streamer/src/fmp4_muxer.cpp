@@ -63,6 +63,16 @@ void Fmp4Muxer::set_audio_config(AudioCodec codec, std::span<const uint8_t> conf
   open_locked();
 }
 
+bool Fmp4Muxer::has_video_config() const {
+  std::lock_guard lock(mu_);
+  return !video_cfg_.empty();
+}
+
+bool Fmp4Muxer::has_audio_config() const {
+  std::lock_guard lock(mu_);
+  return !audio_cfg_.empty();
+}
+
 int Fmp4Muxer::on_write(void* self, uint8_t* buf, int size) {
   auto* m = static_cast<Fmp4Muxer*>(self);
   m->pending_.insert(m->pending_.end(), buf, buf + size);

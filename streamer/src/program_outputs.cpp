@@ -281,8 +281,9 @@ GstFlowReturn ProgramPipeline::on_video(GstElement* sink, gpointer self) {
   auto* pp = static_cast<ProgramPipeline*>(self);
   return with_sample(sink, [pp](GstCaps* caps, GstBuffer* buf, GstClockTime running,
                                 std::span<const uint8_t> data) {
-    auto cfg = codec_data(caps);
-    pp->muxer_.set_video_config(cfg, caps_int(caps, "width"), caps_int(caps, "height"));
+    if (!pp->muxer_.has_video_config())
+      pp->muxer_.set_video_config(codec_data(caps), caps_int(caps, "width"),
+                                  caps_int(caps, "height"));
     bool key = !GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DELTA_UNIT);
     pp->muxer_.write_video(data, static_cast<int64_t>(running / 1000), key,
                            pp->capture_time_for(running));
@@ -294,9 +295,11 @@ GstFlowReturn ProgramPipeline::on_audio(GstElement* sink, gpointer self) {
   auto* pp = static_cast<ProgramPipeline*>(self);
   return with_sample(sink, [pp](GstCaps* caps, GstBuffer* buf, GstClockTime running,
                                 std::span<const uint8_t> data) {
-    const bool opus = pp->opts_.relay_audio == AudioCodec::Opus;
-    pp->muxer_.set_audio_config(pp->opts_.relay_audio, opus ? opus_head(caps) : codec_data(caps),
-                                caps_int(caps, "rate"), caps_int(caps, "channels"));
+    if (!pp->muxer_.has_audio_config()) {
+      const bool opus = pp->opts_.relay_audio == AudioCodec::Opus;
+      pp->muxer_.set_audio_config(pp->opts_.relay_audio, opus ? opus_head(caps) : codec_data(caps),
+                                  caps_int(caps, "rate"), caps_int(caps, "channels"));
+    }
     GstClockTime duration = GST_BUFFER_DURATION(buf);
     pp->muxer_.write_audio(
         data, static_cast<int64_t>(running / 1000),

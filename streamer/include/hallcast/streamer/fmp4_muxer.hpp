@@ -40,6 +40,8 @@ class Fmp4Muxer {
   // changes while running).
   void set_video_config(std::span<const uint8_t> avcc, int width, int height);
   void set_audio_config(AudioCodec codec, std::span<const uint8_t> config, int rate, int channels);
+  bool has_video_config() const;
+  bool has_audio_config() const;
 
   // Length-prefixed (AVCC) access unit. Frames before the first keyframe are dropped.
   void write_video(std::span<const uint8_t> au, int64_t pts_us, bool keyframe, uint64_t capture_us);
