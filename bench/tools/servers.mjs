@@ -62,7 +62,8 @@ level = "warn"
 
 // Returns { proc, port, pid, cleanup }.
 // kind: relay | relay-baseline (another relay binary, e.g. the code before a change, run with
-// the same config: --baseline-relay PATH) | peer.
+// the same config: --baseline-relay PATH) | peer | floor (bench/floor: one send() per viewer and
+// fragment, nothing else; the least any server can spend).
 export async function startServer(kind, { binDir, repoDir, tokens, baselineRelay }) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `hallcast-bench-${kind}-`));
   const cleanup = () => fs.rmSync(tmp, { recursive: true, force: true });
@@ -81,8 +82,13 @@ export async function startServer(kind, { binDir, repoDir, tokens, baselineRelay
       env: { HALLCAST_BENCH_PUBLISHER_TOKEN: tokens.publisher, HALLCAST_BENCH_CAPTIONER_TOKEN: tokens.captioner },
     });
     ready = /hallcast-peer listening on ([\d.]+):(\d+)/;
+  } else if (kind === 'floor') {
+    proc = start('floor', path.join(binDir, 'hallcast-bench-floor'), ['--listen', '127.0.0.1:0', '--hall', HALL], {
+      env: { HALLCAST_BENCH_PUBLISHER_TOKEN: tokens.publisher, HALLCAST_BENCH_CAPTIONER_TOKEN: tokens.captioner },
+    });
+    ready = /hallcast-bench-floor listening on ([\d.]+):(\d+)/;
   } else {
-    throw new Error(`unknown server "${kind}" (relay, relay-baseline or peer)`);
+    throw new Error(`unknown server "${kind}" (relay, relay-baseline, peer or floor)`);
   }
   try {
     const m = await waitForLine(proc, ready, STARTUP_MS);

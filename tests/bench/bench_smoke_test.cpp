@@ -1,6 +1,6 @@
-// Runs bench/run.mjs --smoke against each server (the relay, the Node `ws` peer) and checks
-// that the benchmark's tools ran end to end: viewers connected, received live fragments and
-// captions, late joiners got a decodable start, and the report files were written.
+// Runs bench/run.mjs --smoke against each server (the relay, the Node `ws` peer, the bare-send
+// floor) and checks that the benchmark's tools ran end to end: viewers connected, received live
+// fragments and captions, late joiners got a decodable start, and the report files were written.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -82,4 +82,10 @@ TEST(BenchSmoke, RelayServesTheBenchmark) {
   if (!fs::exists(kBin / "hallcast-relay"))
     GTEST_SKIP() << "hallcast-relay not built (HALLCAST_PARTS)";
   expect_delivery(run_smoke("relay"));
+}
+
+// The bare-send floor (bench/floor) speaks enough of the protocol for every part of the run:
+// viewers, late joiners (init + GOP), captions and the slow-viewer test.
+TEST(BenchSmoke, FloorServesTheBenchmark) {
+  expect_delivery(run_smoke("floor"));
 }
