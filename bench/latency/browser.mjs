@@ -2,12 +2,14 @@
 // Chromium (playwright-core from tests/web/node_modules), on the relay path. Besides the
 // latencies it reports the frames Chromium decoded, presented and dropped per second, and the
 // CPU used in the measured window by each of this bench's processes (Chromium by process type,
-// relay, streamer) and by the whole machine, from /proc.
+// relay, streamer) and by the whole machine, from /proc, and the machine's pauses against the
+// page's stalls (pause-probe.mjs).
 // HALLCAST_BENCH_CHROMIUM_ARGS adds Chromium switches (space-separated; `-SWITCH` removes one of
 // the defaults); HALLCAST_BENCH_URL_EXTRA is appended to the page URL (e.g. `&readback=0`).
 import { createRequire } from 'node:module';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pausesAgainstStalls, startPauseProbe } from './pause-probe.mjs';
 
 const require = createRequire(new URL('../../tests/web/package.json', import.meta.url));
 
@@ -94,14 +96,17 @@ export async function runBrowser({ url, seconds, warmupMs, out, name = 'browser'
     await page.waitForTimeout(warmupMs);
     await page.evaluate(() => globalThis.hallcastLatency.reset());
     const before = { procs: processTicks(), machine: machineTicks(), t: Date.now() };
+    const probe = startPauseProbe();
     await page.waitForTimeout(seconds * 1000);
+    const pauses = await probe.stop();
     const after = { procs: processTicks(), machine: machineTicks() };
     const cpu = cpuUse(before, after, (Date.now() - before.t) / 1000);
     const r = await page.evaluate(() => ({ summary: globalThis.hallcastLatency.summary(),
       stamp: globalThis.hallcastLatency.stamp, trace: globalThis.hallcastLatency.trace,
       longTasks: globalThis.hallcastLatency.longTasks }));
-    writeFileSync(join(out, `${name}.json`), JSON.stringify({ ...r, cpu, args, media }));
     const s = r.summary;
+    const machine = pausesAgainstStalls(pauses, s.stalls_at ?? []);
+    writeFileSync(join(out, `${name}.json`), JSON.stringify({ ...r, cpu, pauses, args, media }));
     const lat = s.stamp.frames ? s.stamp : s.header;  // &readback=0: header times only
     const round = (v) => Math.round(v * 10) / 10;
     return { receiver: 'viewer page in headless Chromium (MediaSource, relay)', frames: lat.frames,
@@ -112,7 +117,7 @@ export async function runBrowser({ url, seconds, warmupMs, out, name = 'browser'
       audio_arrival: s.audio_arrival,
       presented_fps: round(s.presented_fps), callback_fps: round(s.callback_fps),
       decoded_fps: round(s.decoded_fps), dropped: s.dropped,
-      cpu_percent: cpu };
+      cpu_percent: cpu, machine_pauses: machine };
   } finally {
     await browser.close();
   }

@@ -143,6 +143,13 @@ function markdown(results, started) {
     lines.push(`| ${r.phase} | ${web ? 'relay' : 'SRT'} | ${r.frames} | ${fmt(r.p50_ms)} | ${fmt(r.p95_ms)} | ${fmt(r.max_ms)} | ${r.stalls} | ${r.waiting ?? '–'} | ${ratio} | ${r.load_before} → ${r.load_after} |`);
   }
   lines.push('', ...results.map((r) => `- ${r.phase}: ${r.receiver}`));
+  for (const r of results.filter((x) => x.machine_pauses)) {
+    const m = r.machine_pauses;
+    const stalls = m.stalls.map((s) => `${s.gap_ms} ms gap with ${s.pause_ms ? `a ${s.pause_ms} ms pause` : 'no pause'}`);
+    lines.push('', `${r.phase}: the machine paused (an idle thread woke ≥ 20 / 50 / 100 ms late) `
+      + `${m.pauses_over_20ms} / ${m.pauses_over_50ms} / ${m.pauses_over_100ms} times, at most ${m.max_pause_ms} ms; `
+      + `stalls: ${stalls.length ? stalls.join(', ') : 'none'}.`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

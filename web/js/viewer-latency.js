@@ -38,6 +38,7 @@ export function startMeasuring(video, player) {
     otherFrame: 0,      // stamp not read: the video's current frame was no longer the presented one
     waiting: 0,         // `waiting` events after playback started
     stalls: 0,          // gaps over STALL_GAP_MS between presented frames
+    stallsAt: [],       // [wall ms of the frame after the gap, gap ms] of each stall
     maxGapMs: 0,
     longTasks: [],      // [start wall ms, duration ms] of main-thread tasks over 50 ms
     arrival: [],        // ms from capture to the fragment's arrival on the page
@@ -57,6 +58,7 @@ export function startMeasuring(video, player) {
       const dropped = q.dropped - m.since.dropped;
       return { stamp: summarize(m.stamp), header: summarize(m.header), frames: m.frames,
         unstamped: m.unstamped, other_frame: m.otherFrame, waiting: m.waiting, stalls: m.stalls,
+        stalls_at: m.stallsAt,
         max_gap_ms: m.maxGapMs, arrival: summarize(m.arrival),
         long_tasks: summarize(m.longTasks.map((x) => x[1])), audio_behind_video: summarize(m.audioLag),
         audio_arrival: summarize(m.audioArrival),
@@ -65,7 +67,7 @@ export function startMeasuring(video, player) {
     },
     reset() {
       m.stamp = []; m.header = []; m.frames = 0; m.unstamped = 0; m.otherFrame = 0;
-      m.waiting = 0; m.stalls = 0; m.maxGapMs = 0; lastWall = 0;
+      m.waiting = 0; m.stalls = 0; m.stallsAt = []; m.maxGapMs = 0; lastWall = 0;
       m.firstPresented = null; m.lastPresented = null;
       m.trace = []; m.longTasks = []; m.arrival = []; m.audioLag = []; m.audioArrival = [];
       m.late = 0; m.gap = 0;
@@ -143,7 +145,10 @@ export function startMeasuring(video, player) {
     if (lastWall) {
       const gap = wallMs - lastWall;
       m.maxGapMs = Math.max(m.maxGapMs, gap);
-      if (gap > STALL_GAP_MS) m.stalls += 1;
+      if (gap > STALL_GAP_MS) {
+        m.stalls += 1;
+        if (m.stallsAt.length < MAX_TRACE) m.stallsAt.push([Math.round(wallMs), Math.round(gap)]);
+      }
     }
     lastWall = wallMs;
     // The stamp may come back later (an asynchronous copy of the frame's band).

@@ -42,6 +42,9 @@ test('the latency bench measures the viewer page, the hall display and a gst-lau
       assert.ok(r.max_ms < 10000, `${phase}: samples are capture-to-render times (${r.max_ms} ms)`);
     }
     assert.ok(by.browser.header.frames >= 10, 'the viewer also matched frames to fragment headers');
+    const machine = by.browser.machine_pauses;
+    assert.ok(Number.isInteger(machine?.pauses_over_20ms), `the pause probe ran: ${JSON.stringify(machine)}`);
+    assert.equal(machine.stalls.length, by.browser.stalls, 'each stall is set against the pauses');
     assert.match(readFileSync(join(out, run, 'summary.md'), 'utf8'), /\| browser \| relay \|/);
   } finally {
     rmSync(out, { recursive: true, force: true });
