@@ -333,6 +333,14 @@ void FloorServer::on_media(std::string_view frame) {
 void FloorServer::on_control(Conn& c, std::string_view text) {
   auto msg = nlohmann::json::parse(text, nullptr, false);
   if (!msg.is_object()) return send_text(c, R"({"type":"error","code":"bad_message"})");
+  try {
+    handle_control(c, msg);
+  } catch (const nlohmann::json::exception&) {  // a field of the wrong type
+    send_text(c, R"({"type":"error","code":"bad_request"})");
+  }
+}
+
+void FloorServer::handle_control(Conn& c, const nlohmann::json& msg) {
   std::string type = msg.value("type", "");
   if (type == "auth") {
     c.authed = !o_.captioner_token.empty() && msg.value("token", "") == o_.captioner_token;
@@ -342,9 +350,11 @@ void FloorServer::on_control(Conn& c, std::string_view text) {
   if (!c.authed) return send_text(c, R"({"type":"error","code":"unauthorized"})");
   if (type != "caption" || !msg.contains("text") || !msg["text"].is_string())
     return send_text(c, R"({"type":"error","code":"unsupported"})");
+  std::string lang = msg.value("lang", "vi");  // these throw on a wrong type: before the id
+  bool final = msg.value("final", false);
   nlohmann::json out = {{"type", "caption"},   {"id", "c-" + std::to_string(++captions_)},
-                        {"hall", o_.hall},     {"lang", msg.value("lang", "vi")},
-                        {"text", msg["text"]}, {"final", msg.value("final", false)},
+                        {"hall", o_.hall},     {"lang", lang},
+                        {"text", msg["text"]}, {"final", final},
                         {"t", now_ms()}};
   broadcast(make_server_frame(kText, out.dump()));
   nlohmann::json ack = {{"type", "ack"}, {"ref", "caption"}};

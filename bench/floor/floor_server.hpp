@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace hallcast::bench {
 
 struct FloorOptions {
@@ -64,6 +66,7 @@ class FloorServer {
   void on_message(Conn& c, uint8_t opcode, std::string_view payload);
   void on_media(std::string_view frame);
   void on_control(Conn& c, std::string_view text);
+  void handle_control(Conn& c, const nlohmann::json& msg);
   void join(Conn& c);
   void broadcast(const OutRef& f);
   void deliver(Conn& c, const OutRef& f);
