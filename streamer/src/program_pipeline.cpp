@@ -260,12 +260,43 @@ void ProgramPipeline::set_burn_in(const std::string& title, const std::string& c
     g_object_set(c.get(), "text", text::escape_markup(caption).c_str(), nullptr);
 }
 
+namespace {
+
+// One-shot probe on the compositor's output: the first frame composed after a switch carries a
+// downstream force-key-unit event at its own running time just ahead of it, so the encoder makes
+// exactly that frame a keyframe. (An upstream request from the encoder would key whatever frame
+// it takes next: an older one still queued in front of it when the encoder is behind.)
+GstPadProbeReturn key_next_frame(GstPad* pad, GstPadProbeInfo* info, gpointer count) {
+  GstBuffer* buf = GST_PAD_PROBE_INFO_BUFFER(info);
+  GstClockTime running = GST_CLOCK_TIME_NONE;
+  if (GstEvent* ev = gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0)) {
+    const GstSegment* seg = nullptr;
+    gst_event_parse_segment(ev, &seg);
+    if (seg && seg->format == GST_FORMAT_TIME)
+      running = gst_segment_to_running_time(seg, GST_FORMAT_TIME, GST_BUFFER_PTS(buf));
+    gst_event_unref(ev);
+  }
+  gst_pad_push_event(
+      pad, gst_video_event_new_downstream_force_key_unit(GST_BUFFER_PTS(buf), GST_CLOCK_TIME_NONE,
+                                                         running, TRUE, GPOINTER_TO_UINT(count)));
+  return GST_PAD_PROBE_REMOVE;
+}
+
+}  // namespace
+
 void ProgramPipeline::force_keyframe() {
   if (!pipeline_) return;
+  ++key_requests_;
+  if (auto comp = child(pipeline_.get(), "comp")) {
+    GstPtr<GstPad> out(gst_element_get_static_pad(comp.get(), "src"));
+    gst_pad_add_probe(out.get(), GST_PAD_PROBE_TYPE_BUFFER, key_next_frame,
+                      GUINT_TO_POINTER(key_requests_), nullptr);
+    return;
+  }
   auto enc = child(pipeline_.get(), "venc");
   GstPtr<GstPad> src(gst_element_get_static_pad(enc.get(), "src"));
   gst_pad_send_event(src.get(), gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE,
-                                                                            TRUE, ++key_requests_));
+                                                                            TRUE, key_requests_));
 }
 
 gboolean ProgramPipeline::on_bus(GstBus*, GstMessage* msg, gpointer self) {

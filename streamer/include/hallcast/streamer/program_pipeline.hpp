@@ -62,6 +62,7 @@ class ProgramPipeline {
   void set_audio_volume(size_t i, double volume);
   void set_slate_text(const std::string& plain_text);
   void set_burn_in(const std::string& title, const std::string& caption);
+  // The first frame the compositor puts out from now on is a keyframe (a cut starts on one).
   void force_keyframe();
   uint64_t frames_encoded() const { return frames_.load(); }
   bool srt_enabled() const { return !opts_.srt_listen.empty(); }
