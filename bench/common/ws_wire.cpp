@@ -85,20 +85,25 @@ UpgradeAnswer parse_upgrade_answer(std::string_view buf, std::string_view subpro
   return a;
 }
 
-void append_client_frame(std::vector<uint8_t>& out, uint8_t opcode,
-                         std::span<const uint8_t> payload, uint32_t mask_key) {
+void append_frame_header(std::vector<uint8_t>& out, uint8_t opcode, uint64_t n, bool masked) {
+  const uint8_t mask_bit = masked ? 0x80 : 0;
   out.push_back(static_cast<uint8_t>(0x80 | opcode));
-  size_t n = payload.size();
   if (n < 126) {
-    out.push_back(static_cast<uint8_t>(0x80 | n));
+    out.push_back(static_cast<uint8_t>(mask_bit | n));
   } else if (n <= 0xffff) {
-    out.push_back(0x80 | 126);
+    out.push_back(mask_bit | 126);
     out.push_back(static_cast<uint8_t>(n >> 8));
     out.push_back(static_cast<uint8_t>(n));
   } else {
-    out.push_back(0x80 | 127);
-    for (int i = 7; i >= 0; --i) out.push_back(static_cast<uint8_t>(uint64_t(n) >> (8 * i)));
+    out.push_back(mask_bit | 127);
+    for (int i = 7; i >= 0; --i) out.push_back(static_cast<uint8_t>(n >> (8 * i)));
   }
+}
+
+void append_client_frame(std::vector<uint8_t>& out, uint8_t opcode,
+                         std::span<const uint8_t> payload, uint32_t mask_key) {
+  size_t n = payload.size();
+  append_frame_header(out, opcode, n, true);
   uint8_t mask[4] = {uint8_t(mask_key >> 24), uint8_t(mask_key >> 16), uint8_t(mask_key >> 8),
                      uint8_t(mask_key)};
   out.insert(out.end(), mask, mask + 4);

@@ -38,6 +38,10 @@ struct UpgradeAnswer {
 // Checks the server's answer: 101 and the subprotocol we asked for.
 UpgradeAnswer parse_upgrade_answer(std::string_view buf, std::string_view subprotocol);
 
+// Appends a frame header (FIN set, the payload length n; the mask bit if masked: the 4-byte
+// key is the caller's) to out.
+void append_frame_header(std::vector<uint8_t>& out, uint8_t opcode, uint64_t n, bool masked);
+
 // Appends one masked client frame (FIN set) to out.
 void append_client_frame(std::vector<uint8_t>& out, uint8_t opcode,
                          std::span<const uint8_t> payload, uint32_t mask_key);

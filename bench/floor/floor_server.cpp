@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../common/ws_wire.hpp"
 #include "hallcast/common/media_frame.hpp"
 
 namespace hallcast::bench {
@@ -24,7 +25,6 @@ constexpr size_t kMaxRequestBytes = 8 * 1024;
 constexpr size_t kMaxMediaBytes = 8 * 1024 * 1024;
 constexpr size_t kMaxControlBytes = 16 * 1024;
 constexpr int kMaxEvents = 256;
-constexpr uint8_t kText = 1, kBinary = 2, kClose = 8, kPing = 9, kPong = 10;
 
 [[noreturn]] void fail(const std::string& what) {
   throw std::runtime_error(what + ": " + std::strerror(errno));
@@ -81,21 +81,9 @@ void write_all(int fd, std::string_view s) {
 
 std::shared_ptr<OutFrame> make_server_frame(uint8_t opcode, std::string_view payload) {
   auto f = std::make_shared<OutFrame>();
-  uint64_t n = payload.size();
-  auto& b = f->bytes;
-  b.reserve(payload.size() + 10);
-  b.push_back(static_cast<uint8_t>(0x80 | opcode));
-  if (n < 126) {
-    b.push_back(static_cast<uint8_t>(n));
-  } else if (n < 65536) {
-    b.push_back(126);
-    b.push_back(static_cast<uint8_t>(n >> 8));
-    b.push_back(static_cast<uint8_t>(n));
-  } else {
-    b.push_back(127);
-    for (int i = 0; i < 8; ++i) b.push_back(static_cast<uint8_t>(n >> (56 - 8 * i)));
-  }
-  b.insert(b.end(), payload.begin(), payload.end());
+  f->bytes.reserve(payload.size() + 10);
+  append_frame_header(f->bytes, opcode, payload.size(), false);
+  f->bytes.insert(f->bytes.end(), payload.begin(), payload.end());
   return f;
 }
 
